@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `pgbeat` command line. The heartbeat manager's commands are added here as they land.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { PGBEAT_VERSION } from '../../version.ts';
+
+void yargs(hideBin(process.argv))
+  .scriptName('pgbeat')
+  .version(PGBEAT_VERSION)
+  .command('version', 'Print the pgbeat version', () => undefined, () => {
+    console.log(PGBEAT_VERSION);
+  })
+  .demandCommand(1, 'Give a command; see --help')
+  .strict()
+  .parseAsync();

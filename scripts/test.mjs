@@ -1,0 +1,38 @@
+// Runs the test suites with node's test runner (TypeScript through tsx).
+//   node scripts/test.mjs               unit, then integration (needs root; CI installs the tools)
+//   node scripts/test.mjs unit          fast pure tests only
+//   node scripts/test.mjs integration   real processes, namespaces, PostgreSQL, Pacemaker
+//   node scripts/test.mjs FILE...       the given test files
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const find = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return find(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  }).sort();
+
+const args = process.argv.slice(2);
+const suites = args.length === 0 ? ['unit', 'integration'] : args.filter((a) => a === 'unit' || a === 'integration');
+const files = args.filter((a) => a.endsWith('.ts'));
+
+const runFiles = (label, list, concurrency) => {
+  if (list.length === 0) return 0;
+  console.log(`\n# ${label}: ${list.length} file(s)`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  return r.status ?? 1;
+};
+
+let status = 0;
+if (files.length > 0) status = runFiles('selected', files, 1);
+for (const suite of suites) {
+  // Integration tests share the machine (namespaces, ports, Pacemaker's paths): one file at a time.
+  status ||= runFiles(suite, find(join(root, 'test', suite)), suite === 'unit' ? 2 : 1);
+}
+process.exit(status);
