@@ -1,38 +1,91 @@
 // Bundles each agent and the manager CLI into one self-contained executable (CommonJS, so an
 // extensionless file under /usr/lib/ocf runs without a package.json beside it).
+//
+// Start-up cost matters: Pacemaker runs `monitor` every few seconds. Heavy packages that the
+// code loads with a dynamic import() (execa, pg, ...) are bundled separately and embedded in
+// the executable as source text, compiled only when an action imports them: V8 scans a string
+// far faster than it compiles the code (measured: 150 KB bundle compiled in 17 ms vs 3 ms for
+// the agent alone). So `meta-data` and a monitor that needs none of them pay nothing for them.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const agents = readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'));
-const targets = [
-  ...agents.map((f) => ({ entry: join(root, 'agents', f), out: join(root, 'dist/agents', basename(f, '.ts')) })),
-  { entry: join(root, 'lib/heartbeat/io/cli.ts'), out: join(root, 'dist/bin/pgbeat') },
-];
+const LAZY = new Set(['execa', 'pg', 'yargs', 'serialport', 'dgram-as-promised']);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+};
+
+// Some ESM packages read import.meta.url; give them the file's URL in CommonJS.
+const META_URL = { define: { 'import.meta.url': '__pgbeatUrl' } };
+
+// Bundles one package into CommonJS source text.
+const chunkSource = async (pkg) => {
+  const r = await build({
+    ...common,
+    ...META_URL,
+    stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: root, loader: 'js' },
+    banner: { js: 'var __pgbeatUrl=require("url").pathToFileURL(__filename).href;' },
+  });
+  return r.outputFiles[0].text;
+};
+
+// Turns `import('execa')` into a stub that compiles the embedded chunk on first use.
+const lazyChunks = (used) => ({
+  name: 'lazy-chunks',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z@][\w@/.-]*$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !LAZY.has(args.path)) return undefined;
+      used.add(args.path);
+      return { path: args.path, namespace: 'lazy-chunk' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({
+      contents: `module.exports = __pgbeatChunk(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+});
+
+const LOADER = [
+  'function __pgbeatChunk(id){var c=__pgbeatChunk.c||(__pgbeatChunk.c={});if(c[id])return c[id];',
+  'var m={exports:{}},f=require("vm").runInThisContext("(function(exports,require,module,__filename,__dirname){"+__pgbeatChunks[id]+"\\n})",{filename:__filename+"#"+id});',
+  'f.call(m.exports,m.exports,require,m,__filename,__dirname);return c[id]=m.exports;}',
+].join('');
+
+const bundle = async (entry, out) => {
+  const used = new Set();
+  const main = await build({ ...common, ...META_URL, entryPoints: [entry], plugins: [lazyChunks(used)] });
+  let text = main.outputFiles[0].text;
+  const chunks = {};
+  for (const pkg of [...used].sort()) chunks[pkg] = await chunkSource(pkg);
+  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '#!/usr/bin/env node\n';
+  if (text.startsWith('#!')) text = text.slice(shebang.length);
+  const strict = text.startsWith('"use strict";') ? '"use strict";' : '';
+  if (strict) text = text.slice(strict.length);
+  const url = text.includes('__pgbeatUrl') ? 'var __pgbeatUrl=require("url").pathToFileURL(__filename).href;' : '';
+  const header = `${strict}${url}${LOADER}var __pgbeatChunks=${JSON.stringify(chunks)};\n`;
+  mkdirSync(dirname(out), { recursive: true, mode: 0o755 });
+  writeFileSync(out, shebang + header + text, { mode: 0o755 });
+  chmodSync(out, 0o755);
+  chmodSync(dirname(out), 0o755);
+  const kb = (n) => `${Math.round(n / 1024)} KB`;
+  const lazy = Object.keys(chunks).map((k) => `${k} ${kb(chunks[k].length)}`).join(', ') || 'none';
+  console.log(`built ${out.slice(root.length + 1)} (${kb(text.length)}; lazy: ${lazy})`);
+};
 
 // The repository is "type": "module"; the bundles are CommonJS wherever they are run from.
-mkdirSync(join(root, 'dist'), { recursive: true });
+mkdirSync(join(root, 'dist'), { recursive: true, mode: 0o755 });
 writeFileSync(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
 
-for (const t of targets) {
-  mkdirSync(dirname(t.out), { recursive: true, mode: 0o755 });
-  await build({
-    entryPoints: [t.entry],
-    outfile: t.out,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    // The entry files carry their own shebang; esbuild keeps it as the first line.
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: 'const importMetaUrl=require("url").pathToFileURL(__filename).href;' },
-  });
-  chmodSync(t.out, 0o755);
-  chmodSync(dirname(t.out), 0o755);
-  console.log(`built ${t.out.slice(root.length + 1)}`);
-}
+const agents = readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'));
+for (const f of agents) await bundle(join(root, 'agents', f), join(root, 'dist/agents', basename(f, '.ts')));
+await bundle(join(root, 'lib/heartbeat/io/cli.ts'), join(root, 'dist/bin/pgbeat'));

@@ -1,5 +1,5 @@
 // ocf_log's destinations: syslog through logger(1), HA_LOGFILE, HA_DEBUGLOG, else stderr.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readlinkSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileLine, haDate, levelLine, logTag, oneLine, syslogPriority, type LogLevel } from '../format.ts';
 import { loggerFrom, type Logger } from '../logger.ts';
@@ -35,6 +35,15 @@ const toSyslog = (facility: string, tag: string, level: LogLevel, message: strin
     child.unref();
   } catch {
     // No logger(1): syslog is best effort.
+  }
+};
+
+/** Whether stdin is a terminal (ocf_log's test), without loading node:tty. */
+export const stdinIsTerminal = (): boolean => {
+  try {
+    return /^\/dev\/(pts\/\d+|tty\w*|console)$/.test(readlinkSync('/proc/self/fd/0'));
+  } catch {
+    return false;
   }
 };
 

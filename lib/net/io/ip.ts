@@ -1,6 +1,6 @@
 // The `ip` command: read interfaces and routes, add and delete addresses.
 import { describeFailure, type CommandResult } from '../../exec/result.ts';
-import { run } from '../../exec/io/run.ts';
+import { run, type Runner } from '../../exec/io/run.ts';
 import { parseIpAddrJson, parseIpRouteJson, type InterfaceInfo, type RouteEntry } from '../ip-json.ts';
 
 /** Thrown when an `ip` command fails; the message says which and why. */
@@ -33,10 +33,10 @@ export interface AddAddress {
   nodad?: boolean;
 }
 
-/** An IpTool running the binary at `path`, each call bounded by `timeoutMs`. */
-export const ipTool = (path: string, timeoutMs: number): IpTool => {
+/** An IpTool running the binary at `path`, each call bounded by `timeoutMs` (runner: execa unless given). */
+export const ipTool = (path: string, timeoutMs: number, runner: Runner = run): IpTool => {
   const ip = async (args: string[]): Promise<CommandResult> => {
-    const r = await run(path, args, { timeoutMs });
+    const r = await runner(path, args, { timeoutMs });
     if (r.failed) throw new IpCommandError(r);
     return r;
   };

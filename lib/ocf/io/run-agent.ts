@@ -73,9 +73,8 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     process.stderr.write(usageText(spec.name, spec.actions, spec.v1Usage));
     return finish(ctx, undefined, OCF_ERR_ARGS, 'No action given');
   }
-  const [{ createOcfLogger }, { isatty }, code] = await Promise.all([
+  const [{ createOcfLogger, stdinIsTerminal }, code] = await Promise.all([
     import('../../log/io/ocf-logger.ts'),
-    import('node:tty'),
     spec.load(),
   ]);
   const log = createOcfLogger({
@@ -85,7 +84,7 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     logFile: ctx.logFile,
     debugLog: ctx.debugLog,
     logFacility: ctx.logFacility,
-    interactive: isatty(0),
+    interactive: stdinIsTerminal(),
   });
   try {
     return finish(ctx, log, await execute(spec, code, ctx, log), undefined);

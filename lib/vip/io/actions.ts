@@ -9,6 +9,7 @@ import { OcfError } from '../../ocf/ocf-error.ts';
 import { readState, removeState, statePath, writeState } from '../../ocf/io/state-dir.ts';
 import { killOwnProcess } from '../../exec/io/own-process.ts';
 import { which } from '../../exec/io/which.ts';
+import { runLight } from '../../exec/io/run-light.ts';
 import { findPlacement, PlacementError, type Placement } from '../../net/find-interface.ts';
 import { findAddress, vipState } from '../../net/vip-state.ts';
 import { ipTool, IpCommandError, type IpTool } from '../../net/io/ip.ts';
@@ -192,7 +193,8 @@ export const monitorVip = async (input: Input): Promise<OcfCode> => {
     if (input.ctx.isProbe) return OCF_NOT_RUNNING;
     throw new OcfError(OCF_ERR_GENERIC, 'ip (iproute2) not found in PATH');
   }
-  const ip = ipTool(ipPath, left(deadline));
+  // The monitor is the hot path: runLight keeps execa out of it.
+  const ip = ipTool(ipPath, left(deadline), runLight);
   const links = await ip.links();
   const state = vipState(links, p.address.text, p.nic === '' ? undefined : p.nic, p.prefix);
   if (state.kind === 'dadfailed') {
