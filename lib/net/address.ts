@@ -53,6 +53,10 @@ const parseV6Groups = (input: string): number[] | undefined => {
 };
 
 const v6Text = (groups: number[]): string => {
+  // IPv4-mapped (::ffff:0:0/96) keeps its dotted quad (RFC 5952 section 5; inet_ntop does the same).
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;
+  }
   // Longest run of two or more zero groups becomes "::" (first one on ties).
   let bestStart = -1;
   let bestLen = 1;

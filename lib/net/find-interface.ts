@@ -27,10 +27,13 @@ export class PlacementError extends Error {
 
 const NON_UNICAST = new Set(['unreachable', 'blackhole', 'prohibit', 'throw', 'local', 'broadcast', 'multicast', 'anycast']);
 
-/** Picks the route findif would: matching, unicast, with a device, longest prefix then lowest metric. */
+/**
+ * Picks the route findif would: matching, unicast, on-link (findif asks for `scope link`: a subnet
+ * reached through a router is not this segment), with a device, longest prefix then lowest metric.
+ */
 export const bestRoute = (ip: IpAddress, routes: readonly RouteEntry[], nic: string): RouteEntry | undefined =>
   routes
-    .filter((r) => !NON_UNICAST.has(r.type) && r.dev !== undefined && r.prefix > 0)
+    .filter((r) => !NON_UNICAST.has(r.type) && r.dev !== undefined && r.prefix > 0 && r.gateway === undefined)
     .filter((r) => nic === '' || r.dev === nic)
     .filter((r) => {
       const dst = parseIp(r.dst);
@@ -48,11 +51,15 @@ const chooseBroadcast = (
   if (req.ip.family === 6 || req.broadcast === '-') return undefined;
   if (req.broadcast === '+') return broadcastOf(req.ip, prefix).text;
   if (req.broadcast !== '') return req.broadcast;
-  // As findif: copy the broadcast of the subnet's existing address (the route's source).
+  // As findif: copy the broadcast of the subnet's existing address (the route's source first), but
+  // only from an address in the same subnet: another subnet's broadcast is wrong for this one.
   const link = links.find((l) => l.ifname === nic);
+  const sameSubnet = link?.addresses.filter((a) => {
+    const own = a.family === 4 && a.prefix === prefix && a.broadcast ? parseIp(a.address) : undefined;
+    return own !== undefined && contains(own, prefix, req.ip);
+  }) ?? [];
   const src = route?.prefsrc;
-  const match = link?.addresses.find((a) => a.family === 4 && (src ? a.address === src : a.prefix === prefix) && a.broadcast);
-  return match?.broadcast;
+  return (sameSubnet.find((a) => a.address === src) ?? sameSubnet[0])?.broadcast;
 };
 
 /**

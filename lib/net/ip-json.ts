@@ -34,6 +34,8 @@ export interface RouteEntry {
   prefix: number;
   dev: string | undefined;
   prefsrc: string | undefined;
+  /** Next hop (`via`); undefined for an on-link route (`scope link`). */
+  gateway?: string | undefined;
   metric: number;
   /** unicast, unreachable, blackhole, prohibit, local... */
   type: string;
@@ -111,6 +113,7 @@ export const parseIpRouteJson = (text: string, family: 4 | 6): RouteEntry[] =>
       prefix,
       dev: str(o['dev']),
       prefsrc: str(o['prefsrc']),
+      gateway: str(o['gateway']),
       metric: typeof o['metric'] === 'number' ? o['metric'] : 0,
       type: str(o['type']) ?? 'unicast',
     }];

@@ -75,7 +75,8 @@ export const parseContext = (
   const timeout = meta['timeout'];
   const logFile = unlessNone(env['HA_LOGFILE'] ?? env['PCMK_LOGFILE']);
   const debugLog = unlessNone(env['HA_DEBUGLOG'] ?? env['PCMK_DEBUGLOG']);
-  const checkLevelRaw = env['OCF_CHECK_LEVEL'] ?? reskeys['OCF_CHECK_LEVEL'];
+  // As ocf-shellfuncs: an empty OCF_CHECK_LEVEL falls back to the legacy OCF_RESKEY_ spelling.
+  const checkLevelRaw = env['OCF_CHECK_LEVEL'] || reskeys['OCF_CHECK_LEVEL'];
   delete reskeys['OCF_CHECK_LEVEL'];
   return {
     action,

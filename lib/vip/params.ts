@@ -2,6 +2,7 @@
 import { defineParams, parseParams, type ParamValues } from '../ocf/schema.ts';
 import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
+import { isOcfBooleanWord, isOcfTrue } from '../ocf/boolean.ts';
 import { parseIp, isLinkLocal, type IpAddress } from '../net/address.ts';
 import { parsePrefix } from '../net/cidr.ts';
 import { MAX_LABEL } from '../net/vip-state.ts';
@@ -52,7 +53,8 @@ export const vipSchema = defineParams({
     type: 'string',
     shortdesc: 'Announce in the background',
     longdesc: 'true: start returns as soon as the address is added and the announcements go on in the background. Empty: true for IPv4, false for IPv6.',
-    check: (v) => (['true', 'false', 'yes', 'no', '1', '0', 'on', 'off'].includes(v.toLowerCase()) ? undefined : 'not a boolean (use true or false)'),
+    // A string so that empty can mean "depends on the family"; words as ocf_is_true (`Yes` is not one).
+    check: (v) => (isOcfBooleanWord(v) ? undefined : 'not a boolean (use true or false)'),
   },
   preferred_lft: {
     type: 'string', default: 'forever',
@@ -81,7 +83,8 @@ const configured = (why: string): OcfError => new OcfError(OCF_ERR_CONFIGURED, w
 
 /** Parses and cross-checks OCF_RESKEY_* values; errors name the parameter and the value. */
 export const parseVipParams = (raw: Readonly<Record<string, string | undefined>>): VipParams => {
-  const p = parseParams(vipSchema, { ...raw, cidr_netmask: raw['cidr_netmask'] ?? raw['netmask'] });
+  // Empty means unset, as for every parameter, so an empty cidr_netmask still falls back to netmask.
+  const p = parseParams(vipSchema, { ...raw, cidr_netmask: raw['cidr_netmask'] || raw['netmask'] });
   const address = parseIp(p.ip);
   if (!address) throw configured(`Invalid parameter ip='${p.ip}': not an IPv4 or IPv6 address`);
   let prefix: number | undefined;
@@ -111,7 +114,7 @@ export const parseVipParams = (raw: Readonly<Record<string, string | undefined>>
   if (address.family === 6 && isLinkLocal(address) && nic === '') {
     throw configured(`Invalid parameter nic='': link-local address ${address.text} needs an explicit nic`);
   }
-  const bg = p.arp_bg === '' ? address.family === 4 : ['true', 'yes', '1', 'on'].includes(p.arp_bg.toLowerCase());
+  const bg = p.arp_bg === '' ? address.family === 4 : isOcfTrue(p.arp_bg);
   const { cidr_netmask: _mask, arp_bg: _bg, ...rest } = p;
   return { ...rest, nic, iflabel, address, prefix, arpBackground: bg };
 };
