@@ -1,0 +1,297 @@
+// scripts/install.sh: where the agents land, what the manifest records, what it refuses to touch,
+// and that uninstall removes exactly its own files. Needs root for the real-path part.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../helpers/agent.ts';
+import {
+  builtAgents, HA_RESOURCE_DIR, installIntoSystem, MANAGER_PATH, MANIFEST, OCF_PROVIDER_DIR, runInstall,
+} from '../helpers/install.ts';
+
+const DIST = join(ROOT, 'dist');
+const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+const mode = (path: string): string => (statSync(path).mode & 0o7777).toString(8);
+const firstLine = (path: string): string => readFileSync(path, 'utf8').split('\n', 1)[0]!;
+
+/** Every path under `dir`, relative, sorted; directories end with `/`. */
+const tree = (dir: string): string[] => {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) {
+        out.push(`${relative(dir, p)}/`);
+        walk(p);
+      } else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+};
+
+/** The manifest's file lines as path -> sha256. */
+const manifestFiles = (root: string): Map<string, string> => {
+  const files = new Map<string, string>();
+  for (const line of readFileSync(join(root, MANIFEST), 'utf8').split('\n')) {
+    const [kind, hash, path] = line.split('\t');
+    if (kind === 'file') files.set(path!, hash!);
+  }
+  return files;
+};
+
+/** Paths (absolute, as on a real system) an install of `agents` must create. */
+const expectedFiles = (agents: string[]): string[] =>
+  [
+    ...agents.map((a) => `${OCF_PROVIDER_DIR}/${a}`),
+    ...agents.map((a) => `${HA_RESOURCE_DIR}/pgbeat-${a}`),
+    '/usr/local/bin/pgbeat',
+  ].sort();
+
+const temps: string[] = [];
+const fakeRoot = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'pgbeat-install-'));
+  temps.push(d);
+  return d;
+};
+/** A copy of dist/ that a test may change (a "new build"). */
+const distCopy = (): string => {
+  const d = fakeRoot();
+  cpSync(DIST, d, { recursive: true });
+  return d;
+};
+
+after(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+describe('install.sh into a fake root', () => {
+  let agents: string[];
+  before(() => {
+    agents = builtAgents();
+  });
+
+  it('puts every agent in the OCF provider dir and as pgbeat-<agent> in resource.d, mode 755, with a manifest', () => {
+    const root = fakeRoot();
+    const r = runInstall(['--prefix-root', root]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const files = manifestFiles(root);
+    assert.deepEqual([...files.keys()].sort(), expectedFiles(agents));
+    for (const [path, hash] of files) {
+      const disk = join(root, path);
+      assert.equal(mode(disk), '755', `${path} mode`);
+      assert.equal(sha256(disk), hash, `${path} matches its manifest hash`);
+    }
+    for (const a of agents) {
+      // node is on Pacemaker's PATH here (/usr/bin/node), so the bundle is copied unchanged.
+      assert.equal(sha256(join(root, OCF_PROVIDER_DIR, a)), sha256(join(DIST, 'agents', a)));
+      assert.equal(sha256(join(root, HA_RESOURCE_DIR, `pgbeat-${a}`)), sha256(join(DIST, 'agents', a)));
+      assert.equal(firstLine(join(root, OCF_PROVIDER_DIR, a)), '#!/usr/bin/env node');
+    }
+    assert.equal(sha256(join(root, 'usr/local/bin/pgbeat')), sha256(join(DIST, 'bin', 'pgbeat')));
+    // Every directory it made is traversable by other users (ocf-tester runs meta-data as nobody).
+    for (const p of tree(root).filter((p) => p.endsWith('/'))) assert.equal(mode(join(root, p)), '755', p);
+    // It never installs heartbeat's own names.
+    assert.ok(!existsSync(join(root, HA_RESOURCE_DIR, 'IPaddr')));
+  });
+
+  it('re-installing the same build succeeds and changes nothing', () => {
+    const root = fakeRoot();
+    assert.equal(runInstall(['--prefix-root', root]).code, 0);
+    const manifest = readFileSync(join(root, MANIFEST), 'utf8');
+    const before = tree(root);
+    const r = runInstall(['--prefix-root', root]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readFileSync(join(root, MANIFEST), 'utf8'), manifest);
+    assert.deepEqual(tree(root), before);
+  });
+
+  it('re-installing a newer build updates the files it owns and drops agents the build no longer has', () => {
+    const root = fakeRoot();
+    const first = distCopy();
+    writeFileSync(join(first, 'agents', 'Retired'), '#!/usr/bin/env node\nprocess.exit(0);\n', { mode: 0o755 });
+    assert.equal(runInstall(['--prefix-root', root, '--dist', first]).code, 0);
+    assert.ok(existsSync(join(root, OCF_PROVIDER_DIR, 'Retired')));
+
+    const second = distCopy();
+    writeFileSync(join(second, 'agents', 'IPaddr'), `${readFileSync(join(second, 'agents', 'IPaddr'), 'utf8')}\n// rebuilt\n`);
+    const r = runInstall(['--prefix-root', root, '--dist', second]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const p of [join(OCF_PROVIDER_DIR, 'IPaddr'), join(HA_RESOURCE_DIR, 'pgbeat-IPaddr')]) {
+      assert.equal(sha256(join(root, p)), sha256(join(second, 'agents', 'IPaddr')), p);
+      assert.equal(manifestFiles(root).get(p), sha256(join(second, 'agents', 'IPaddr')));
+    }
+    assert.ok(!existsSync(join(root, OCF_PROVIDER_DIR, 'Retired')));
+    assert.ok(!existsSync(join(root, HA_RESOURCE_DIR, 'pgbeat-Retired')));
+    assert.ok(!manifestFiles(root).has(`${OCF_PROVIDER_DIR}/Retired`));
+  });
+
+  it('refuses to overwrite a file it did not install, and writes nothing at all', () => {
+    const root = fakeRoot();
+    const foreign = join(root, HA_RESOURCE_DIR, 'pgbeat-IPaddr');
+    mkdirSync(join(root, HA_RESOURCE_DIR), { recursive: true });
+    writeFileSync(foreign, '#!/bin/sh\necho mine\n', { mode: 0o700 });
+    const before = tree(root);
+    const r = runInstall(['--prefix-root', root]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /refusing to install, nothing was written/);
+    assert.match(r.stderr, new RegExp(`${foreign.replace(/[.]/g, '\\.')} exists and was not installed by pgbeat`));
+    assert.equal(readFileSync(foreign, 'utf8'), '#!/bin/sh\necho mine\n');
+    assert.equal(mode(foreign), '700');
+    assert.deepEqual(tree(root), before, 'no directory, agent or manifest was created');
+  });
+
+  it('refuses to overwrite a file it installed that someone edited since', () => {
+    const root = fakeRoot();
+    assert.equal(runInstall(['--prefix-root', root]).code, 0);
+    const edited = join(root, OCF_PROVIDER_DIR, 'IPaddr');
+    writeFileSync(edited, '#!/bin/sh\n# local hotfix\n');
+    const r = runInstall(['--prefix-root', root]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /was changed since pgbeat installed it/);
+    assert.equal(readFileSync(edited, 'utf8'), '#!/bin/sh\n# local hotfix\n');
+  });
+
+  it('uninstall removes exactly what it installed; foreign and edited files survive, with their directories', () => {
+    const root = fakeRoot();
+    // A directory that existed before the install is not the installer's to remove.
+    mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+    assert.equal(runInstall(['--prefix-root', root]).code, 0);
+    const foreign = join(root, OCF_PROVIDER_DIR, 'SomeoneElses');
+    writeFileSync(foreign, 'not ours\n');
+    const edited = join(root, HA_RESOURCE_DIR, 'pgbeat-IPaddr');
+    writeFileSync(edited, '#!/bin/sh\n# edited\n');
+
+    const r = runInstall(['--prefix-root', root, '--uninstall']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /kept .*pgbeat-IPaddr: changed since pgbeat installed it/);
+    assert.deepEqual(tree(root), [
+      'etc/', 'etc/ha.d/', 'etc/ha.d/resource.d/', 'etc/ha.d/resource.d/pgbeat-IPaddr',
+      'usr/', 'usr/lib/', 'usr/lib/ocf/', 'usr/lib/ocf/resource.d/', 'usr/lib/ocf/resource.d/pgbeat/',
+      'usr/lib/ocf/resource.d/pgbeat/SomeoneElses',
+      'usr/local/', 'usr/local/bin/',
+    ]);
+    assert.equal(readFileSync(foreign, 'utf8'), 'not ours\n');
+
+    // A second uninstall has nothing left to do.
+    const again = runInstall(['--prefix-root', root, '--uninstall']);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /nothing to uninstall/);
+  });
+
+  it('an uninstall of an untouched install leaves the fake root empty', () => {
+    const root = fakeRoot();
+    assert.equal(runInstall(['--prefix-root', root]).code, 0);
+    assert.equal(runInstall(['--prefix-root', root, '--uninstall']).code, 0);
+    assert.deepEqual(tree(root), []);
+  });
+
+  it('writes the absolute node path into the shebang when Pacemaker\'s PATH would not find node', () => {
+    const root = fakeRoot();
+    const node = spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
+    // PGBEAT_MANAGER_PATH stands in for Pacemaker's PATH: here it holds no node.
+    const r = runInstall(['--prefix-root', root], { PGBEAT_MANAGER_PATH: '/nonexistent' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`agents use #!${node}`));
+    const agent = join(root, OCF_PROVIDER_DIR, 'IPaddr');
+    assert.equal(firstLine(agent), `#!${node}`);
+    assert.equal(manifestFiles(root).get(`${OCF_PROVIDER_DIR}/IPaddr`), sha256(agent));
+    // The rewritten agent runs with an empty PATH.
+    const md = spawnSync(agent, ['meta-data'], { encoding: 'utf8', env: {}, timeout: 30_000 });
+    assert.equal(md.status, 0, md.stderr);
+    assert.match(md.stdout, /<resource-agent name="IPaddr"/);
+  });
+
+  it('refuses an interpreter that is not node >= 20.19, without writing anything', () => {
+    const root = fakeRoot();
+    const r = runInstall(['--prefix-root', root, '--node', '/bin/true']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/bin\/true does not look like a node interpreter/);
+    assert.deepEqual(tree(root), []);
+  });
+
+  it('rejects unknown options without writing anything', () => {
+    const root = fakeRoot();
+    const r = runInstall(['--prefix-root', root, '-L']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown argument: -L/);
+    assert.deepEqual(tree(root), []);
+  });
+});
+
+describe('install.sh into the real system', () => {
+  let install: ReturnType<typeof installIntoSystem>;
+  let agents: string[];
+  before(() => {
+    agents = builtAgents();
+    install = installIntoSystem();
+  });
+  after(() => {
+    install?.restore();
+  });
+
+  it('installs every agent where Pacemaker and heartbeat look, as root-owned 755 files', () => {
+    const files = manifestFiles('/');
+    for (const path of expectedFiles(agents)) {
+      assert.equal(files.get(path), sha256(path), `${path} is in the manifest with its hash`);
+      assert.equal(mode(path), '755');
+      assert.equal(statSync(path).uid, 0);
+    }
+  });
+
+  it('Pacemaker\'s clean PATH finds the node interpreter the agents name', () => {
+    const r = spawnSync('env', ['-i', `PATH=${MANAGER_PATH}`, '/bin/sh', '-c', 'command -v node'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, 'node must be on /usr/sbin:/usr/bin:/sbin:/bin, or install.sh rewrites the shebang');
+    assert.equal(firstLine(`${OCF_PROVIDER_DIR}/IPaddr`), '#!/usr/bin/env node');
+  });
+
+  for (const where of ['ocf', 'v1'] as const) {
+    it(`meta-data works as nobody (${where} copy), the way ocf-tester checks it`, () => {
+      const agent = where === 'ocf' ? `${OCF_PROVIDER_DIR}/IPaddr` : `${HA_RESOURCE_DIR}/pgbeat-IPaddr`;
+      const r = spawnSync('su', ['nobody', '-s', '/bin/sh', '-c', `${agent} meta-data`], {
+        encoding: 'utf8', cwd: '/', timeout: 30_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^<\?xml version="1.0"\?>\n<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">/);
+      assert.match(r.stdout, /<resource-agent name="IPaddr"/);
+    });
+  }
+
+  it('re-installing over its own install succeeds', () => {
+    const manifest = readFileSync(MANIFEST, 'utf8');
+    const r = runInstall([]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readFileSync(MANIFEST, 'utf8'), manifest);
+  });
+
+  it('uninstall removes its files but not a foreign file in its directory', (t) => {
+    if (install.wasInstalled) {
+      t.skip('pgbeat was installed before this test; it is left installed');
+      return;
+    }
+    // A hidden name, so Pacemaker's agent listing never shows it even for an instant.
+    const foreign = `${OCF_PROVIDER_DIR}/.pgbeat-test-foreign`;
+    writeFileSync(foreign, 'not pgbeat\n');
+    chmodSync(foreign, 0o644);
+    try {
+      const r = runInstall(['--uninstall']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      for (const path of expectedFiles(agents)) assert.ok(!existsSync(path), `${path} removed`);
+      assert.ok(!existsSync(MANIFEST));
+      assert.equal(readFileSync(foreign, 'utf8'), 'not pgbeat\n');
+      assert.match(r.stdout, new RegExp(`kept ${OCF_PROVIDER_DIR}/: not empty`));
+      // Heartbeat's own scripts are untouched.
+      assert.ok(existsSync(`${HA_RESOURCE_DIR}/IPaddr`));
+    } finally {
+      rmSync(foreign, { force: true });
+      // The uninstall forgot the directory it could not remove; the test made it non-empty, so it
+      // removes it (only if empty, and only when this test file did the install).
+      if (existsSync(OCF_PROVIDER_DIR) && readdirSync(OCF_PROVIDER_DIR).length === 0) rmdirSync(OCF_PROVIDER_DIR);
+    }
+  });
+});
