@@ -1,0 +1,117 @@
+// Who may become primary: rank standbys by timeline then LSN, re-check a promotion against the
+// peers' reports, and refuse to start a primary next to a live primary or a newer timeline.
+import { formatBytes, formatLsn, type Lsn } from './lsn.ts';
+
+/** A WAL position on a timeline. */
+export interface Position {
+  timeline: number;
+  lsn: Lsn;
+}
+
+/** A node and its position, for ranking. */
+export interface Candidate extends Position {
+  name: string;
+}
+
+/** Orders candidates best first: higher timeline, then higher LSN, then name (a stable tie-break). */
+export const compareCandidates = (a: Candidate, b: Candidate): number =>
+  b.timeline - a.timeline || (a.lsn < b.lsn ? 1 : a.lsn > b.lsn ? -1 : 0) || a.name.localeCompare(b.name);
+
+/** Candidates best first (a new array). */
+export const rankCandidates = (candidates: readonly Candidate[]): Candidate[] => [...candidates].sort(compareCandidates);
+
+/** The best candidate, or undefined when there is none. */
+export const bestCandidate = (candidates: readonly Candidate[]): Candidate | undefined => rankCandidates(candidates)[0];
+
+/** Whether `a` is strictly further than `b` (newer timeline, or same timeline and more WAL). */
+export const isAhead = (a: Position, b: Position): boolean => a.timeline > b.timeline || (a.timeline === b.timeline && a.lsn > b.lsn);
+
+/** What a peer answered (or that it did not). */
+export interface PeerReport {
+  name: string;
+  reachable: boolean;
+  /** The peer's own classification; 'primary' means it accepts writes. */
+  role?: 'primary' | 'standby' | 'stopped' | 'unknown' | undefined;
+  timeline?: number | undefined;
+  lsn?: Lsn | undefined;
+}
+
+/** An allow/deny answer with a reason naming the peer and the numbers. */
+export interface Verdict {
+  allow: boolean;
+  reason: string;
+}
+
+const pos = (p: Position): string => `timeline ${p.timeline} at ${formatLsn(p.lsn)}`;
+const deny = (reason: string): Verdict => ({ allow: false, reason });
+
+/** What the standby that wants to promote knows about itself. */
+export interface PromotionRequest {
+  self: Candidate;
+  /** Whether synchronous replication is required for automatic promotion (sync_mode fallback/strict). */
+  requireSync: boolean;
+  /** Whether we were a synchronous standby (listed, streaming, sync/quorum); undefined if unknown. */
+  synchronous: boolean | undefined;
+  /** Largest acceptable lag in bytes behind `lastPrimary`; 0 disables the check. */
+  maxlag: bigint;
+  /** The last position the old primary was known to have (node attributes, heartbeats), if any. */
+  lastPrimary?: (Position & { source: string }) | undefined;
+  peers: readonly PeerReport[];
+}
+
+/** A reachable peer that forbids our promotion, as a verdict. */
+const peerObjection = (self: Candidate, peer: PeerReport): Verdict | undefined => {
+  if (!peer.reachable) return undefined;
+  if (peer.role === 'primary') {
+    return deny(`peer ${peer.name} is a running primary${peer.timeline === undefined ? '' : ` on timeline ${peer.timeline}`}`);
+  }
+  if (peer.timeline === undefined || peer.lsn === undefined) return undefined;
+  const theirs = { timeline: peer.timeline, lsn: peer.lsn };
+  if (peer.timeline > self.timeline) return deny(`peer ${peer.name} is on timeline ${peer.timeline}, we are on ${self.timeline}`);
+  if (isAhead(theirs, self)) {
+    return deny(`peer ${peer.name} is ahead: ${pos(theirs)}, we are at ${formatLsn(self.lsn)} (${formatBytes(peer.lsn - self.lsn)} behind)`);
+  }
+  return undefined;
+};
+
+/**
+ * Whether this standby may be promoted automatically: no reachable peer is primary, on a newer timeline
+ * or ahead; it was synchronous when that is required; and it is within maxlag of the last known primary position.
+ */
+export const mayPromote = (r: PromotionRequest): Verdict => {
+  for (const peer of r.peers) {
+    const objection = peerObjection(r.self, peer);
+    if (objection) return objection;
+  }
+  if (r.requireSync && r.synchronous !== true) {
+    return deny(`we were ${r.synchronous === false ? 'not' : 'not known to be'} a synchronous standby, so we may lack acknowledged commits`);
+  }
+  const last = r.lastPrimary;
+  if (last && last.timeline > r.self.timeline) {
+    return deny(`the primary was last seen on timeline ${last.timeline} (${last.source}), we are on ${r.self.timeline}`);
+  }
+  if (last && r.maxlag > 0n && last.timeline === r.self.timeline && last.lsn - r.self.lsn > r.maxlag) {
+    return deny(
+      `we are ${formatBytes(last.lsn - r.self.lsn)} behind the primary's last known position ${formatLsn(last.lsn)} (${last.source}), more than maxlag ${formatBytes(r.maxlag)}`,
+    );
+  }
+  const unreachable = r.peers.filter((p) => !p.reachable).map((p) => p.name);
+  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
+  return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${note}` };
+};
+
+/** Whether a node may start as primary: no reachable peer is a primary or on a newer timeline. */
+export const mayStartAsPrimary = (self: Candidate, peers: readonly PeerReport[]): Verdict => {
+  for (const peer of peers.filter((p) => p.reachable)) {
+    if (peer.role === 'primary') {
+      const tl = peer.timeline === undefined ? '' : ` on timeline ${peer.timeline} (we are on ${self.timeline})`;
+      return deny(`peer ${peer.name} is already a running primary${tl}`);
+    }
+    if (peer.timeline !== undefined && peer.timeline > self.timeline) {
+      return deny(`peer ${peer.name} is on timeline ${peer.timeline}, newer than our timeline ${self.timeline}: it was promoted after us`);
+    }
+  }
+  const unreachable = peers.filter((p) => !p.reachable).map((p) => p.name);
+  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
+  return { allow: true, reason: `no reachable peer is primary or on a newer timeline than ${self.timeline}${note}` };
+};
