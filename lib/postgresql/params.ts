@@ -98,6 +98,11 @@ export const pgSchema = defineParams({
     shortdesc: 'Re-clone a standby that cannot rejoin',
     longdesc: 'When rewind fails or is off and the data directory cannot follow the primary, move the old data directory aside (renamed, never deleted) and clone a fresh standby with pg_basebackup. An empty data directory is always cloned.',
   },
+  replication_slots: {
+    type: 'boolean', default: true,
+    shortdesc: 'Stream through physical replication slots',
+    longdesc: 'Standbys stream through a physical slot named after their node_name; the primary creates one for each peer, so WAL a standby still needs is kept (watch the retained WAL in the state file, or set max_slot_wal_keep_size).',
+  },
   archive_dir: {
     type: 'string',
     shortdesc: 'Shared WAL archive directory',

@@ -1,0 +1,204 @@
+// postgresql actions: start, stop, monitor, promote, demote, notify. Decisions come from lib/pg
+// and lib/postgresql; this file runs them in order and turns refusals into exit reasons.
+import type { ActionInput } from '../../ocf/agent-spec.ts';
+import { OCF_ERR_GENERIC, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
+import { OcfError } from '../../ocf/ocf-error.ts';
+import { describeFailure } from '../../exec/result.ts';
+import { mayPromote, mayStartAsPrimary, type Candidate } from '../../pg/promotion.ts';
+import { monitorAnswer } from '../monitor-code.ts';
+import type { PgParams } from '../params.ts';
+import { pgEnv, type PgEnv } from './env.ts';
+import { inspect, type Inspection } from './inspect.ts';
+import { askPeers, describePeers } from './peers.ts';
+import { prepareRejoin } from './rejoin.ts';
+import { cloneFromPrimary, configurePrimary, configureStandby, isEmptyDataDir, startServer } from './standby.ts';
+import { ensurePeerSlots, primaryDuties, recordState, standbyDuties, syncKnowledge } from './duties.ts';
+import { inspectOnce, waitForState } from './wait.ts';
+import { localSession } from './local-session.ts';
+
+type Input = ActionInput<PgParams>;
+
+const self = (env: PgEnv, i: Inspection): Candidate => {
+  if (i.timeline === undefined || i.lsn === undefined) {
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot tell the timeline and WAL position of ${env.p.pgdata} (${i.reason})`);
+  }
+  return { name: env.node, timeline: i.timeline, lsn: i.lsn };
+};
+
+/** Stops the server (fast, then immediate); throws when it may still run. */
+const stopServer = async (env: PgEnv, why: string): Promise<void> => {
+  env.log.info(`Stopping ${env.p.pgdata} (${why})`);
+  const out = await env.ctl.stop({ deadlineMs: env.left() - 300 });
+  if (!out.stopped) {
+    const last = out.attempts[out.attempts.length - 1];
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot stop ${env.p.pgdata}: ${last ? describeFailure(last) : 'pg_ctl gave no answer'}`);
+  }
+  if (out.how === 'immediate') env.log.warn(`${env.p.pgdata} needed an immediate shutdown (crash recovery at next start)`);
+};
+
+/** Brings a stopped instance up as a standby of primary_host (cloning an empty data directory). */
+const runAsStandby = async (env: PgEnv, i: Inspection): Promise<void> => {
+  if (isEmptyDataDir(env.p.pgdata)) await cloneFromPrimary(env);
+  else await prepareRejoin(env, i);
+  configureStandby(env);
+  await startServer(env, 'standby');
+  await waitForState(env, ['standby'], 'the standby to accept connections');
+};
+
+/** Settles transitional states first: waits for a start or stop in progress to finish. */
+const settled = async (env: PgEnv): Promise<Inspection> => {
+  const i = await inspectOnce(env);
+  if (i.state === 'starting') return waitForState(env, ['primary', 'standby'], 'the instance to finish starting');
+  if (i.state === 'stopping') return waitForState(env, ['stopped', 'stopped-standby', 'crashed-primary', 'crashed-standby'], 'the instance to finish stopping');
+  if (i.state === 'unknown') throw new OcfError(OCF_ERR_GENERIC, `Cannot act on ${env.p.pgdata}: ${i.reason}`);
+  return i;
+};
+
+const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
+  const peers = await askPeers(env);
+  // Acknowledged commits live in some node's WAL: when every peer answers (and mayPromote finds
+  // none ahead of us), we hold all of them whether or not we were synchronous.
+  const everyoneAnswered = peers.every((p) => p.reachable);
+  const verdict = mayPromote({
+    self: self(env, i),
+    requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
+    synchronous: await syncKnowledge(env),
+    maxlag: BigInt(env.p.maxlag),
+    peers,
+  });
+  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}]`);
+  if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to promote ${env.node}: ${verdict.reason}`);
+};
+
+const promoteStandby = async (env: PgEnv): Promise<void> => {
+  env.log.info(`Promoting ${env.p.pgdata}`);
+  const r = await env.ctl.promote({ timeoutMs: env.left() });
+  if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot promote ${env.p.pgdata}: ${describeFailure(r)}`);
+  await waitForState(env, ['primary'], 'the promoted instance to accept writes');
+  const session = await localSession(env);
+  try {
+    await ensurePeerSlots(env, session);
+  } finally {
+    await session.close();
+  }
+};
+
+/** start. Promotable: run as a standby. Primitive: run the primary here, after the safety checks. */
+export const startPg = async (input: Input): Promise<OcfCode> => {
+  const env = await pgEnv(input);
+  if (env.mode === 'promotable' && isEmptyDataDir(env.p.pgdata)) {
+    await runAsStandby(env, await inspectOnce(env));
+    return OCF_SUCCESS;
+  }
+  const i = await settled(env);
+  if (env.mode === 'promotable') {
+    if (i.state === 'standby' || i.state === 'primary') {
+      env.log.info(`${env.p.pgdata} already runs as ${i.state}`);
+      return OCF_SUCCESS;
+    }
+    await runAsStandby(env, i);
+    return OCF_SUCCESS;
+  }
+  switch (i.state) {
+    case 'primary':
+      return OCF_SUCCESS;
+    case 'standby':
+      await checkPromotion(env, i);
+      await promoteStandby(env);
+      return OCF_SUCCESS;
+    case 'stopped-standby':
+    case 'crashed-standby': {
+      await checkPromotion(env, i);
+      configurePrimary(env);
+      await startServer(env, 'primary');
+      await waitForState(env, ['primary'], 'the primary to accept writes');
+      return OCF_SUCCESS;
+    }
+    default: {
+      if (isEmptyDataDir(env.p.pgdata)) {
+        throw new OcfError(OCF_ERR_GENERIC, `Cannot start a primary from the empty data directory ${env.p.pgdata}`);
+      }
+      const peers = await askPeers(env);
+      const verdict = mayStartAsPrimary(self(env, i), peers);
+      env.log.info(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
+      if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to start ${env.node} as primary: ${verdict.reason}`);
+      configurePrimary(env);
+      await startServer(env, 'primary');
+      await waitForState(env, ['primary'], 'the primary to accept writes');
+      return OCF_SUCCESS;
+    }
+  }
+};
+
+/** stop. Never fails once nothing runs. A primitive hands over and, by default, stays a standby. */
+export const stopPg = async (input: Input): Promise<OcfCode> => {
+  const env = await pgEnv(input);
+  let i = await inspectOnce(env);
+  if (i.state === 'starting' || i.state === 'stopping') i = await settled(env).catch(() => i);
+  if (env.mode === 'primitive') {
+    if (i.state === 'primary' || i.state === 'unknown') await stopServer(env, 'handing over the primary role');
+    if (env.p.stop_as === 'standby') {
+      try {
+        const now = await inspectOnce(env);
+        if (now.state !== 'standby') await runAsStandby(env, now);
+      } catch (e) {
+        // The primary is down, which is all stop promises; the standby can be started later.
+        env.log.warn(`the primary stopped, but it could not start as a standby: ${(e as Error).message}`);
+      }
+    }
+    return OCF_SUCCESS;
+  }
+  if (i.state !== 'stopped' && i.state !== 'stopped-standby' && i.state !== 'crashed-primary' && i.state !== 'crashed-standby') {
+    await stopServer(env, 'stop');
+  }
+  return OCF_SUCCESS;
+};
+
+/** monitor: the role from local probes; a recurring monitor also does the role's duties. */
+export const monitorPg = async (input: Input): Promise<OcfCode> => {
+  const env = await pgEnv(input);
+  // An empty data directory (a node waiting to be cloned) runs nothing.
+  if (isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
+  const i = await inspect(env);
+  try {
+    const answer = monitorAnswer(env.mode, i);
+    if (i.session && !input.ctx.isProbe) {
+      if (i.state === 'primary') await primaryDuties(env, i, i.session);
+      else if (i.state === 'standby') await standbyDuties(env, i, i.session);
+    } else if (!input.ctx.isProbe) {
+      recordState(env, i);
+    }
+    if (answer.reason) throw new OcfError(answer.code, answer.reason);
+    return answer.code;
+  } finally {
+    await i.session?.close();
+  }
+};
+
+/** promote: the standby becomes primary after re-checking that no reachable peer is ahead. */
+export const promotePg = async (input: Input): Promise<OcfCode> => {
+  const env = await pgEnv(input);
+  const i = await settled(env);
+  if (i.state === 'primary') return OCF_SUCCESS;
+  if (i.state !== 'standby') throw new OcfError(OCF_ERR_GENERIC, `Cannot promote ${env.p.pgdata}: it is ${i.state} (${i.reason})`);
+  await checkPromotion(env, i);
+  await promoteStandby(env);
+  return OCF_SUCCESS;
+};
+
+/** demote: the primary shuts down cleanly and comes back as a standby of primary_host. */
+export const demotePg = async (input: Input): Promise<OcfCode> => {
+  const env = await pgEnv(input);
+  const i = await settled(env);
+  if (i.state === 'standby') return OCF_SUCCESS;
+  if (i.state === 'primary') await stopServer(env, 'demote');
+  await runAsStandby(env, await inspectOnce(env));
+  return OCF_SUCCESS;
+};
+
+/** notify: always succeeds; logs what Pacemaker is about to do. */
+export const notifyPg = async (input: Input): Promise<OcfCode> => {
+  const m = input.ctx.meta;
+  input.log.debug(`notify ${m['notify_type'] ?? '?'}-${m['notify_operation'] ?? '?'}`);
+  return OCF_SUCCESS;
+};

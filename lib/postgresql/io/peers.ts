@@ -1,0 +1,37 @@
+// Ask the other instances where they stand (role, timeline, WAL position) over a replication
+// connection: the channel that works under every manager, the classic heartbeat included.
+import type { PeerReport } from '../../pg/promotion.ts';
+import { openReplicationSession } from '../../pg/io/peer.ts';
+import type { PgEnv } from './env.ts';
+
+/** Reports from every configured peer, asked in parallel; an unreachable peer says so. */
+export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerReport[]> => {
+  if (env.p.repl_passfile) process.env['PGPASSFILE'] = env.p.repl_passfile;
+  const peers = env.p.peers.filter((peer) => peer.name !== env.node);
+  return Promise.all(
+    peers.map(async (peer): Promise<PeerReport> => {
+      let session;
+      try {
+        session = await openReplicationSession({
+          host: peer.host,
+          port: peer.port,
+          user: env.p.repuser,
+          applicationName: `pgbeat-${env.node}`,
+          connectTimeoutMs: Math.min(timeoutMs, env.left()),
+          statementTimeoutMs: Math.min(timeoutMs, env.left()),
+        });
+        const id = await session.identify();
+        return { name: peer.name, reachable: true, role: id.inHotStandby ? 'standby' : 'primary', timeline: id.timeline, lsn: id.lsn };
+      } catch (e) {
+        env.log.info(`peer ${peer.name} (${peer.host}:${peer.port}) not reachable: ${(e as Error).message}`);
+        return { name: peer.name, reachable: false };
+      } finally {
+        await session?.close();
+      }
+    }),
+  );
+};
+
+/** One line per peer for logs. */
+export const describePeers = (reports: readonly PeerReport[]): string =>
+  reports.map((r) => (r.reachable ? `${r.name}: ${r.role} tl ${r.timeline}` : `${r.name}: unreachable`)).join(', ') || 'no peers configured';

@@ -1,0 +1,83 @@
+// Making the local data directory a standby of primary_host, cloning it when empty, and starting it.
+import { existsSync, mkdirSync, chownSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { OCF_ERR_CONFIGURED, OCF_ERR_GENERIC } from '../../ocf/exit-codes.ts';
+import { OcfError } from '../../ocf/ocf-error.ts';
+import { describeFailure } from '../../exec/result.ts';
+import { setSettings } from '../../pg/auto-conf.ts';
+import { renderConninfo } from '../../pg/conninfo.ts';
+import { pgBasebackup } from '../../pg/io/basebackup.ts';
+import { readAutoConf, setStandbySignal, writeAutoConf } from '../../pg/io/pgdata.ts';
+import { slotNameFor, standbySettings } from '../../pg/standby-settings.ts';
+import type { PgEnv } from './env.ts';
+
+/** The conninfo standbys use to reach the primary (through primary_host, normally the VIP). */
+export const primaryConninfo = (env: PgEnv): string => {
+  if (!env.p.primary_host) {
+    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host is required to run a standby (the address it streams from)');
+  }
+  return renderConninfo({
+    host: env.p.primary_host,
+    port: env.p.primary_port,
+    user: env.p.repuser,
+    application_name: env.node,
+    passfile: env.p.repl_passfile || undefined,
+    connect_timeout: 2,
+  });
+};
+
+/** Whether the data directory is missing or empty (then it may be cloned without losing anything). */
+export const isEmptyDataDir = (pgdata: string): boolean => !existsSync(pgdata) || readdirSync(pgdata).length === 0;
+
+/** Writes the standby settings into postgresql.auto.conf and creates standby.signal (server stopped). */
+export const configureStandby = (env: PgEnv): void => {
+  const archive = env.p.archive_dir;
+  const settings = standbySettings({
+    primaryConninfo: primaryConninfo(env),
+    slotName: env.p.replication_slots ? slotNameFor(env.node) : undefined,
+    restoreCommand: archive ? `cp '${archive}/%f' '%p'` : undefined,
+    archiveCleanupCommand: archive ? `'${join(env.tools.bindir, 'pg_archivecleanup')}' '${archive}' %r` : undefined,
+  });
+  writeAutoConf(env.p.pgdata, setSettings(readAutoConf(env.p.pgdata), settings));
+  setStandbySignal(env.p.pgdata, true);
+};
+
+/** Removes standby.signal so the next start runs a primary (the streaming settings stay, harmless). */
+export const configurePrimary = (env: PgEnv): void => setStandbySignal(env.p.pgdata, false);
+
+// Empties a directory pg_basebackup itself filled moments ago (never a pre-existing data directory).
+const rmContents = (dir: string): void => {
+  for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+};
+
+/** Clones an empty data directory from the primary with pg_basebackup (WAL streamed, slot reserved). */
+export const cloneFromPrimary = async (env: PgEnv): Promise<void> => {
+  const pgdata = env.p.pgdata;
+  if (!isEmptyDataDir(pgdata)) throw new OcfError(OCF_ERR_GENERIC, `Refusing to clone into ${pgdata}: it is not empty`);
+  if (!existsSync(pgdata)) {
+    mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+    const parent = statSync(join(pgdata, '..'));
+    const owner = parent.uid === 0 ? undefined : parent;
+    if (owner) chownSync(pgdata, owner.uid, owner.gid);
+  }
+  env.log.info(`Cloning ${pgdata} from ${env.p.primary_host}:${env.p.primary_port} with pg_basebackup`);
+  const slot = env.p.replication_slots ? slotNameFor(env.node) : undefined;
+  const clone = (createSlot: boolean) =>
+    pgBasebackup(env.tools, { pgdata, source: primaryConninfo(env), slot, createSlot, writeRecoveryConf: false, timeoutMs: env.left() });
+  // Reserve WAL in our slot from the first byte: create it, or use it when the primary already made it.
+  let r = await clone(slot !== undefined);
+  if (r.failed && slot && /already exists/.test(r.stderr)) {
+    rmContents(pgdata);
+    r = await clone(false);
+  }
+  if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot clone ${pgdata} from ${env.p.primary_host}: ${describeFailure(r)}`);
+};
+
+/** Starts the server (pg_ctl start -w) within the deadline; throws with pg_ctl's words on failure. */
+export const startServer = async (env: PgEnv, role: 'standby' | 'primary'): Promise<void> => {
+  env.log.info(`Starting ${env.p.pgdata} as ${role}`);
+  const r = await env.ctl.start({ timeoutMs: env.left(), logFile: env.serverLog, options: env.p.start_opts || undefined });
+  if (r.failed) {
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot start ${env.p.pgdata} as ${role}: ${describeFailure(r)} (see ${env.serverLog})`);
+  }
+};
