@@ -42,7 +42,7 @@ export const vipSchema = defineParams({
   arp_interval: {
     type: 'integer', default: 200, min: 10, max: 60000,
     shortdesc: 'Milliseconds between announcements',
-    longdesc: 'Gap in milliseconds between two announcement packets.',
+    longdesc: 'Gap in milliseconds between two announcement packets. send_ua (IPv6) keeps it as given; arping (IPv4) only counts whole seconds, so there it is rounded up to at least 1 s.',
   },
   arp_count_refresh: {
     type: 'integer', default: 0, min: 0, max: 1000,

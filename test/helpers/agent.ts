@@ -19,6 +19,30 @@ export interface AgentRun {
 
 const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** Options of callAgent. */
+export interface CallOptions {
+  /** Network namespace to run in. */
+  ns?: string;
+  /** Extra environment (overrides PATH and OCF_ROOT too). */
+  extraEnv?: Record<string, string>;
+  /** heartbeat v1 positional arguments, before the action. */
+  args?: string[];
+  timeoutMs?: number;
+  /** Run as `<node> <agent>` (an absolute node binary) instead of through the shebang. */
+  node?: string;
+  /**
+   * Files to make disappear for this call: /dev/null is bind-mounted over each in a private mount
+   * namespace, so a binary looks uninstalled even to a lookup that ignores PATH.
+   */
+  hide?: string[];
+}
+
+// Absolute paths: the call's own PATH may be deliberately useless.
+const IP = '/usr/bin/ip';
+const UNSHARE = '/usr/bin/unshare';
+const SH = '/bin/sh';
+const HIDE_SCRIPT = 'while [ "$1" != -- ]; do /usr/bin/mount --bind /dev/null "$1" || exit 97; shift; done; shift; exec "$@"';
+
 /**
  * Runs `agent [args...] action` with `OCF_RESKEY_<k>` for each param, OCF_ROOT and PATH only
  * (plus `extraEnv`), inside `ns` when given.
@@ -27,13 +51,16 @@ export const callAgent = (
   path: string,
   action: string,
   params: Record<string, string> = {},
-  opts: { ns?: string; extraEnv?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
+  opts: CallOptions = {},
 ): AgentRun => {
   const env: Record<string, string> = { PATH: CLEAN_PATH, OCF_ROOT: '/usr/lib/ocf', ...opts.extraEnv };
   for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
-  const argv = [...(opts.args ?? []), action];
-  const [cmd, args] = opts.ns ? ['ip', ['netns', 'exec', opts.ns, path, ...argv]] : [path, argv];
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env, timeout: opts.timeoutMs ?? 60_000 });
+  let argv = [...(opts.node ? [opts.node, path] : [path]), ...(opts.args ?? []), action];
+  if (opts.hide?.length) {
+    argv = [UNSHARE, '--mount', '--propagation', 'private', SH, '-c', HIDE_SCRIPT, 'hide', ...opts.hide, '--', ...argv];
+  }
+  if (opts.ns) argv = [IP, 'netns', 'exec', opts.ns, ...argv];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env, timeout: opts.timeoutMs ?? 60_000 });
   const reasons = (r.stderr ?? '').split('\n').filter((l) => l.startsWith('ocf-exit-reason:'));
   return {
     code: r.status,
