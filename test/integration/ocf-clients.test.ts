@@ -180,13 +180,9 @@ describe('Pacemaker executor without a cluster (crm_resource --force-*)', () => 
     assert.ok(!hasAddress(host0, '192.0.2.53/24') && !hasAddress(host0, `${VIP}/24`));
   });
 
-  // KNOWN AGENT BUG (lib/net/io/announce.ts, not fixed here): the agent calls
-  // `arping -U -c N -i 0.200 ...` and `arping -D -c 2 -i 0.2 -w 1 ...`. iputils-arping 20221126
-  // (Debian 12) rejects a fractional -i: "arping: invalid argument: '0.2'", exit 1. announceV4
-  // treats exit 1 as "no reply, normal for gratuitous ARP", so no gratuitous ARP is ever sent and
-  // start still succeeds; the duplicate-address probe is skipped with a WARNING. The two tests
-  // below fail until that is fixed.
-  it('announces the address: a neighbour\'s stale ARP entry points at us after start [fails: agent arping bug]', async () => {
+  // Regression: iputils-arping takes whole seconds for -i; a fractional value made arping exit 1,
+  // so no gratuitous ARP was sent and the duplicate probe never ran (both now under crm_resource).
+  it('announces the address: a neighbour\'s stale ARP entry points at us after start', async () => {
     const vip = '192.0.2.54';
     vips.add(vip);
     ip('-n', host1, 'neigh', 'replace', vip, 'lladdr', '02:00:00:00:00:99', 'dev', NIC, 'nud', 'stale');
@@ -202,7 +198,7 @@ describe('Pacemaker executor without a cluster (crm_resource --force-*)', () => 
     }
   });
 
-  it('refuses an address another host already answers for [fails: agent arping bug]', () => {
+  it('refuses an address another host already answers for', () => {
     // host1 holds 192.0.2.2.
     vips.add('192.0.2.2');
     const start = crm('force-start', { ip: '192.0.2.2', cidr_netmask: '24', nic: NIC });
