@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { commandLine, type CommandResult } from '../result.ts';
 import type { Runner } from './run.ts';
+import { traceCommand } from './trace.ts';
 
 type ExecError = Error & { code?: number | string; killed?: boolean; signal?: NodeJS.Signals | null };
 
@@ -14,7 +15,7 @@ export const runLight: Runner = (file, args, opts) =>
     const started = performance.now();
     const finish = (e: ExecError | null, stdout: string, stderr: string): void => {
       const notFound = e?.code === 'ENOENT' || e?.code === 'EACCES';
-      resolve({
+      resolve(traceCommand({
         command: commandLine(file, args),
         exitCode: e === null ? 0 : typeof e.code === 'number' ? e.code : undefined,
         signal: e?.signal ?? undefined,
@@ -24,7 +25,7 @@ export const runLight: Runner = (file, args, opts) =>
         timedOut: e?.killed === true && e.signal === 'SIGKILL',
         notFound,
         durationMs: performance.now() - started,
-      });
+      }));
     };
     if (opts.user !== undefined && opts.user !== 'root') {
       finish(Object.assign(new Error('runLight cannot switch users'), { code: 'EINVAL' }), '', 'runLight cannot switch users; use run()');

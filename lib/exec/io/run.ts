@@ -1,5 +1,6 @@
 // Runs commands through execa with a timeout and returns a CommandResult (never throws).
 import { commandLine, type CommandResult } from '../result.ts';
+import { traceCommand } from './trace.ts';
 
 /** Options for one command. */
 export interface RunOptions {
@@ -38,7 +39,7 @@ export const run: Runner = async (file, args, opts) => {
     stripFinalNewline: false,
   });
   const notFound = r.exitCode === undefined && r.signal === undefined && /ENOENT|EACCES/.test(String(r.originalMessage ?? r.message ?? ''));
-  return {
+  return traceCommand({
     command: commandLine(file, args),
     exitCode: r.exitCode,
     signal: r.signal,
@@ -48,5 +49,5 @@ export const run: Runner = async (file, args, opts) => {
     timedOut: r.timedOut,
     notFound,
     durationMs: performance.now() - started,
-  };
+  });
 };

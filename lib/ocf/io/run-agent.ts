@@ -73,8 +73,9 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     process.stderr.write(usageText(spec.name, spec.actions, spec.v1Usage));
     return finish(ctx, undefined, OCF_ERR_ARGS, 'No action given');
   }
-  const [{ createOcfLogger, stdinIsTerminal }, code] = await Promise.all([
+  const [{ createOcfLogger, stdinIsTerminal }, { setCommandTrace }, code] = await Promise.all([
     import('../../log/io/ocf-logger.ts'),
+    import('../../exec/io/trace.ts'),
     spec.load(),
   ]);
   const log = createOcfLogger({
@@ -86,6 +87,8 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     logFacility: ctx.logFacility,
     interactive: stdinIsTerminal(),
   });
+  // OCF_TRACE_RA: shell agents run under set -x; ours log every command with its outcome.
+  if (ctx.trace) setCommandTrace((line) => process.stderr.write(`${line}\n`));
   try {
     return finish(ctx, log, await execute(spec, code, ctx, log), undefined);
   } catch (e) {

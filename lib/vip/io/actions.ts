@@ -161,7 +161,12 @@ const stopAnnouncer = (input: Input): void => {
 export const stopVip = async (input: Input): Promise<OcfCode> => {
   const p = input.params;
   const deadline = deadlineOf(input);
-  stopAnnouncer(input);
+  try {
+    stopAnnouncer(input);
+  } catch (e) {
+    // A state directory we cannot use must not fail a stop: the address below is what matters.
+    input.log.warn(`cannot check for a background announcer: ${(e as Error).message}`);
+  }
   const ipPath = which('ip');
   if (!ipPath) {
     input.log.warn('ip (iproute2) not found: the address cannot be configured here');
