@@ -38,12 +38,30 @@ export const configureStandby = (env: PgEnv): void => {
     restoreCommand: archive ? `cp '${archive}/%f' '%p'` : undefined,
     archiveCleanupCommand: archive ? `'${join(env.tools.bindir, 'pg_archivecleanup')}' '${archive}' %r` : undefined,
   });
-  writeAutoConf(env.p.pgdata, setSettings(readAutoConf(env.p.pgdata), settings));
+  writeAutoConf(env.p.pgdata, setSettings(readAutoConf(env.p.pgdata), { ...settings, ...archiveSettings(env) }));
   setStandbySignal(env.p.pgdata, true);
 };
 
+/**
+ * With archive_dir, every role archives into it once it is primary (archive_mode=on is idle during
+ * recovery) and never overwrites a segment already there. Written while the server is down, since
+ * archive_mode needs a restart.
+ */
+export const archiveSettings = (env: PgEnv): Record<string, string | undefined> => {
+  const archive = env.p.archive_dir;
+  if (!archive) return {};
+  return {
+    archive_mode: 'on',
+    archive_command: `test ! -f '${archive}/%f' && cp '%p' '${archive}/%f'`,
+  };
+};
+
 /** Removes standby.signal so the next start runs a primary (the streaming settings stay, harmless). */
-export const configurePrimary = (env: PgEnv): void => setStandbySignal(env.p.pgdata, false);
+export const configurePrimary = (env: PgEnv): void => {
+  const archive = archiveSettings(env);
+  if (Object.keys(archive).length > 0) writeAutoConf(env.p.pgdata, setSettings(readAutoConf(env.p.pgdata), archive));
+  setStandbySignal(env.p.pgdata, false);
+};
 
 // Empties a directory pg_basebackup itself filled moments ago (never a pre-existing data directory).
 const rmContents = (dir: string): void => {
