@@ -37,8 +37,9 @@ const spec: AgentSpec<PgParams> = {
   fromV1Args: pgFromV1Args,
   v1Instance: pgV1Instance,
   load: async () => {
-    const [{ startPg, stopPg, monitorPg, promotePg, demotePg, notifyPg }, { validatePg }] = await Promise.all([
+    const [{ startPg, stopPg, monitorPg, promotePg, demotePg }, { notifyPg }, { validatePg }] = await Promise.all([
       import('../lib/postgresql/io/actions.ts'),
+      import('../lib/postgresql/io/notify.ts'),
       import('../lib/postgresql/io/validate.ts'),
     ]);
     return {

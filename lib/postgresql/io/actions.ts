@@ -195,10 +195,3 @@ export const demotePg = async (input: Input): Promise<OcfCode> => {
   await runAsStandby(env, await inspectOnce(env));
   return OCF_SUCCESS;
 };
-
-/** notify: always succeeds; logs what Pacemaker is about to do. */
-export const notifyPg = async (input: Input): Promise<OcfCode> => {
-  const m = input.ctx.meta;
-  input.log.debug(`notify ${m['notify_type'] ?? '?'}-${m['notify_operation'] ?? '?'}`);
-  return OCF_SUCCESS;
-};
