@@ -3,7 +3,7 @@
 // Announcements to other hosts and duplicate detection are in ipaddr-failover.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -202,8 +202,21 @@ describe('link checks and a vanished interface', () => {
 });
 
 describe('meta-data', () => {
+  // The checkout may sit under a directory nobody cannot enter (a mode-700 temp dir): run a copy
+  // from a traversable place, as an installed agent would be.
+  let shared: string;
+  let agentCopy: string;
+  before(() => {
+    shared = mkdtempSync(join(tmpdir(), 'pgbeat-nobody-'));
+    chmodSync(shared, 0o755);
+    agentCopy = join(shared, 'IPaddr');
+    copyFileSync(IPADDR, agentCopy);
+    chmodSync(agentCopy, 0o755);
+  });
+  after(() => rmSync(shared, { recursive: true, force: true }));
+
   it('runs as nobody from an empty environment and validates against ra-api-1.dtd', () => {
-    const r = spawnSync('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', NODE, IPADDR, 'meta-data'],
+    const r = spawnSync('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', NODE, agentCopy, 'meta-data'],
       { encoding: 'utf8', env: {}, cwd: '/', timeout: 10_000 });
     assert.equal(r.status, 0, `meta-data as nobody: ${r.stderr}`);
     assert.equal(r.stderr, '', 'nothing on stderr');
@@ -222,7 +235,7 @@ describe('meta-data', () => {
   });
 
   it('runs through its shebang with no environment at all', () => {
-    const r = spawnSync('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', IPADDR, 'meta-data'],
+    const r = spawnSync('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', agentCopy, 'meta-data'],
       { encoding: 'utf8', env: {}, cwd: '/', timeout: 10_000 });
     assert.equal(r.status, 0, `meta-data via shebang: ${r.stderr}`);
     assert.match(r.stdout, /<resource-agent name="IPaddr"/);
