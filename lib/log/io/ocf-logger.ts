@@ -1,4 +1,5 @@
 // ocf_log's destinations: syslog through logger(1), HA_LOGFILE, HA_DEBUGLOG, else stderr.
+import { writeErr } from '../../ocf/io/out.ts';
 import { appendFileSync, readlinkSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileLine, haDate, levelLine, logTag, oneLine, syslogPriority, type LogLevel } from '../format.ts';
@@ -55,12 +56,12 @@ export const createOcfLogger = (s: OcfLogSettings): Logger => {
     const message = oneLine(raw);
     const now = new Date();
     if (s.interactive) {
-      process.stderr.write(`${tag}: ${levelLine(level, message)}\n`);
+      writeErr(`${tag}: ${levelLine(level, message)}\n`);
       return;
     }
     if (s.logFacility) toSyslog(s.logFacility, tag, level, message);
     if (s.logFile) append(s.logFile, fileLine(now, tag, level, message));
-    if (!s.logFacility && !s.logFile) process.stderr.write(`${haDate(now)}${levelLine(level, message)}\n`);
+    if (!s.logFacility && !s.logFile) writeErr(`${haDate(now)}${levelLine(level, message)}\n`);
     if (s.debugLog) append(s.debugLog, `${tag}:\t${haDate(now)}${levelLine(level, message)}\n`);
   });
 };

@@ -1,4 +1,5 @@
 // The one place that reads argv and the environment, runs an action and sets the exit code.
+import { writeErr, writeOut } from './out.ts';
 import type { AgentActions, AgentSpec } from '../agent-spec.ts';
 import { parseContext, type OcfContext } from '../context.ts';
 import { INFO_ACTIONS, LIGHT_ACTIONS, needsReason, onParamError, UNEXPECTED, v1StatusWord } from '../dispatch.ts';
@@ -10,9 +11,9 @@ import { oneLine } from '../../log/format.ts';
 import type { Logger } from '../../log/logger.ts';
 
 const answerInfo = <P>(spec: AgentSpec<P>, action: string): void => {
-  if (action === 'meta-data') process.stdout.write(renderMetadata(spec));
-  else if (action === 'methods') process.stdout.write(`${methodNames(spec.actions).join('\n')}\n`);
-  else process.stdout.write(usageText(spec.name, spec.actions, spec.v1Usage));
+  if (action === 'meta-data') writeOut(renderMetadata(spec));
+  else if (action === 'methods') writeOut(`${methodNames(spec.actions).join('\n')}\n`);
+  else writeOut(usageText(spec.name, spec.actions, spec.v1Usage));
 };
 
 // In v1 form the positional arguments become parameters; OCF_RESKEY_* set alongside still win.
@@ -30,9 +31,9 @@ const finish = (ctx: OcfContext, log: Logger | undefined, code: OcfCode, reason:
   if (needsReason(ctx.action, code)) {
     const text = oneLine(reason ?? `${ctx.action} failed with ${codeName(code)}`);
     log?.err(text);
-    process.stderr.write(`${ctx.exitReasonPrefix}${text}\n`);
+    writeErr(`${ctx.exitReasonPrefix}${text}\n`);
   }
-  if (ctx.v1 && ctx.action === 'status') process.stdout.write(`${v1StatusWord(code)}\n`);
+  if (ctx.v1 && ctx.action === 'status') writeOut(`${v1StatusWord(code)}\n`);
   process.exit(code);
 };
 
@@ -70,7 +71,7 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     process.exit(0);
   }
   if (ctx.action === '') {
-    process.stderr.write(usageText(spec.name, spec.actions, spec.v1Usage));
+    writeErr(usageText(spec.name, spec.actions, spec.v1Usage));
     return finish(ctx, undefined, OCF_ERR_ARGS, 'No action given');
   }
   const [{ createOcfLogger, stdinIsTerminal }, { setCommandTrace }, code] = await Promise.all([
@@ -88,13 +89,13 @@ export const runAgent = async <P>(spec: AgentSpec<P>): Promise<never> => {
     interactive: stdinIsTerminal(),
   });
   // OCF_TRACE_RA: shell agents run under set -x; ours log every command with its outcome.
-  if (ctx.trace) setCommandTrace((line) => process.stderr.write(`${line}\n`));
+  if (ctx.trace) setCommandTrace((line) => writeErr(`${line}\n`));
   try {
     return finish(ctx, log, await execute(spec, code, ctx, log), undefined);
   } catch (e) {
     if (e instanceof OcfError) return finish(ctx, log, e.code, e.message);
     const err = e instanceof Error ? e : new Error(String(e));
-    if (ctx.debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (ctx.debug && err.stack) writeErr(`${err.stack}\n`);
     return finish(ctx, log, UNEXPECTED, `${ctx.action} failed unexpectedly: ${err.message}`);
   }
 };
