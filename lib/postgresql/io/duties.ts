@@ -3,6 +3,8 @@
 // attributes and promotion scores).
 import { writeState } from '../../ocf/io/state-dir.ts';
 import { formatLsn } from '../../pg/lsn.ts';
+import { slotRetainedBytes, standbyLags } from '../../pg/replication-views.ts';
+import { manageSyncStandbys } from './sync-duty.ts';
 import type { PgSession } from '../../pg/io/client.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -25,13 +27,33 @@ export const recordState = (env: PgEnv, i: Inspection, extra: Record<string, unk
 };
 
 /** Primary-side duties of a recurring monitor. */
-export const primaryDuties = async (env: PgEnv, i: Inspection, _session: PgSession): Promise<void> => {
-  recordState(env, i);
+export const primaryDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<void> => {
+  const syncNames = await manageSyncStandbys(env, session);
+  await ensurePeerSlots(env, session);
+  const current = i.lsn;
+  const rows = await session.replicationRows();
+  const slots = await session.slots();
+  recordState(env, i, {
+    synchronous_standby_names: syncNames,
+    standbys: current === undefined ? [] : standbyLags(rows, current).map((l) => jsonSafe(l)),
+    slots: slots.map((s) => ({ ...jsonSafe(s), retained_bytes: current === undefined ? undefined : Number(slotRetainedBytes(s, current) ?? 0) })),
+  });
 };
 
+// LSNs and byte counts are bigints; the state file holds them as LSN text and numbers.
+const jsonSafe = (o: object): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? (k.toLowerCase().includes('lsn') ? formatLsn(v) : Number(v)) : v]));
+
 /** Standby-side duties of a recurring monitor. */
-export const standbyDuties = async (env: PgEnv, i: Inspection, _session: PgSession): Promise<void> => {
-  recordState(env, i);
+export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<void> => {
+  const [receiver, delay] = await Promise.all([
+    session.walReceiver(),
+    session.query<{ s: number | null }>('SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS s'),
+  ]);
+  recordState(env, i, {
+    wal_receiver: receiver === undefined ? 'none' : jsonSafe(receiver),
+    replay_delay_seconds: delay[0]?.s ?? undefined,
+  });
 };
 
 /** Whether this standby was synchronous at the last knowledge; undefined when nothing tells. */
