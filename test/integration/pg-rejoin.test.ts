@@ -77,9 +77,14 @@ it('when pg_rewind cannot run and rebuild is on, the old directory is renamed as
 it('when pg_rewind cannot run and rebuild is off, start fails with one reason and the data directory is untouched', async () => {
   const { a, b } = await diverged({ wal_log_hints: 'off' });
   const before = readFileSync(join(a.dataDir, 'global', 'pg_control'));
+  // validate-all (run before start) already says what to change.
   const r = startA(a, b);
-  assert.equal(r.code, 1);
-  assert.match(r.reason ?? '', /Cannot rejoin .*wal_log_hints.*rebuild is off/);
+  assert.equal(r.code, 2);
+  assert.match(r.reason ?? '', /rewind=true but neither wal_log_hints nor data checksums are on/);
+  // With the up-front check waived (rewind=false), the rejoin itself refuses: nothing may rewind or re-clone.
+  const r2 = startA(a, b, { rewind: 'false' });
+  assert.equal(r2.code, 1);
+  assert.match(r2.reason ?? '', /Cannot rejoin .*rewind is off.*rebuild is off/);
   assert.deepEqual(readFileSync(join(a.dataDir, 'global', 'pg_control')), before);
   assert.equal(readdirSync(dirname(a.dataDir)).filter((f) => f.includes('pgbeat-old')).length, 0);
 });

@@ -57,7 +57,7 @@ export const pgEnv = async (input: ActionInput<PgParams>): Promise<PgEnv> => {
     bindir = (await findBindir({ pgdata: p.pgdata, configured: p.bindir || undefined })).bindir;
   } catch (e) {
     // An empty data directory (to be cloned) has no PG_VERSION: take the newest installed major.
-    const newest = newestDebianBindir();
+    const newest = p.bindir ? undefined : newestDebianBindir();
     if (!newest) throw new OcfError(OCF_ERR_INSTALLED, (e as Error).message);
     bindir = newest;
   }
