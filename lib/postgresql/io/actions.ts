@@ -1,7 +1,7 @@
 // postgresql actions: start, stop, monitor, promote, demote, notify. Decisions come from lib/pg
 // and lib/postgresql; this file runs them in order and turns refusals into exit reasons.
 import type { ActionInput } from '../../ocf/agent-spec.ts';
-import { OCF_ERR_GENERIC, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
+import { OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
 import { OcfError } from '../../ocf/ocf-error.ts';
 import { describeFailure } from '../../exec/result.ts';
 import { mayPromote, mayStartAsPrimary, type Candidate } from '../../pg/promotion.ts';
@@ -130,9 +130,23 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
   }
 };
 
+/** The environment, or undefined when PostgreSQL's binaries are not installed here (nothing can run). */
+const envUnlessUninstalled = async (input: Input): Promise<PgEnv | undefined> => {
+  try {
+    return await pgEnv(input);
+  } catch (e) {
+    if (e instanceof OcfError && e.code === OCF_ERR_INSTALLED) {
+      input.log.info(`${input.ctx.action}: ${e.message}; nothing can be running`);
+      return undefined;
+    }
+    throw e;
+  }
+};
+
 /** stop. Never fails once nothing runs. A primitive hands over and, by default, stays a standby. */
 export const stopPg = async (input: Input): Promise<OcfCode> => {
-  const env = await pgEnv(input);
+  const env = await envUnlessUninstalled(input);
+  if (!env) return OCF_SUCCESS;
   let i = await inspectOnce(env);
   if (i.state === 'starting' || i.state === 'stopping') i = await settled(env).catch(() => i);
   if (env.mode === 'primitive') {
@@ -156,7 +170,12 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
 
 /** monitor: the role from local probes; a recurring monitor also does the role's duties. */
 export const monitorPg = async (input: Input): Promise<OcfCode> => {
-  const env = await pgEnv(input);
+  const env = await envUnlessUninstalled(input);
+  // A probe on a node without PostgreSQL: not running. A recurring monitor: the software vanished.
+  if (!env) {
+    if (input.ctx.isProbe) return OCF_NOT_RUNNING;
+    throw new OcfError(OCF_ERR_GENERIC, 'PostgreSQL binaries are no longer found on this node');
+  }
   // An empty data directory (a node waiting to be cloned) runs nothing.
   if (isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
   const i = await inspect(env);
