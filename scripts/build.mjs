@@ -28,11 +28,15 @@ const common = {
 // Some ESM packages read import.meta.url; give them the file's URL in CommonJS.
 const META_URL = { define: { 'import.meta.url': '__pgbeatUrl' } };
 
+// Per-package build tweaks. pg probes `typeof Response` to detect Cloudflare Workers, which makes
+// Node load its whole fetch implementation (undici, about 9 ms per monitor): we only run on Node.
+const CHUNK_DEFINES = { pg: { Response: 'undefined' } };
+
 // Bundles one package into CommonJS source text.
 const chunkSource = async (pkg) => {
   const r = await build({
     ...common,
-    ...META_URL,
+    define: { ...META_URL.define, ...CHUNK_DEFINES[pkg] },
     stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: root, loader: 'js' },
     banner: { js: 'var __pgbeatUrl=require("url").pathToFileURL(__filename).href;' },
   });
