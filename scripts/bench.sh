@@ -60,13 +60,77 @@ section_ipaddr() {
   verdict 'monitor pgbeat - node floor' "$(calc "$mon_pg - $floor")" ms - '' "$(calc "$mon_pg_m - $floor_m")"
 }
 
-# To come, same shape: section_postgresql (monitor vs stock ocf:heartbeat:pgsql), section_promote.
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGBEAT_PG=$BENCH_ROOT/dist/agents/postgresql
+STOCK_PGSQL=$OCF_ROOT_DIR/resource.d/heartbeat/pgsql
+
+# A scratch PostgreSQL instance owned by postgres: pg_instance NAME PORT (data in $BENCH_TMP/NAME).
+pg_instance() {
+  local dir=$BENCH_TMP/$1
+  mkdir -p "$dir/sock" && chown -R postgres "$dir" && chmod 755 "$BENCH_TMP"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$dir/data" -A trust -N >/dev/null
+  printf "port = %s\nunix_socket_directories = '%s'\nlisten_addresses = ''\nwal_log_hints = on\nfsync = off\n" "$2" "$dir/sock" >>"$dir/data/postgresql.conf"
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w start >/dev/null
+}
+
+pg_stop_all() {
+  local d
+  for d in "$BENCH_TMP"/pg*/data; do
+    [[ -f $d/postmaster.pid ]] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1
+  done
+  return 0
+}
+
+# postgresql vs stock ocf:heartbeat:pgsql monitor on the same running primary and standby; promote time.
+section_postgresql() {
+  [[ -x $STOCK_PGSQL ]] || bench_die "stock pgsql not found at $STOCK_PGSQL; install it with: apt-get install -y resource-agents"
+  [[ -x $PGBIN/initdb ]] || bench_die "PostgreSQL binaries not found in $PGBIN (set PGBIN)"
+  trap 'pg_stop_all; bench_cleanup' EXIT
+  pg_instance pgp 55491
+  local p=$BENCH_TMP/pgp s=$BENCH_TMP/pgs
+  runuser -u postgres -- "$PGBIN/pg_basebackup" -D "$s/data" -d "host=$p/sock port=55491 application_name=pgs" -R -X stream 2>/dev/null ||
+    { mkdir -p "$s/sock" && chown -R postgres "$s" && runuser -u postgres -- "$PGBIN/pg_basebackup" -D "$s/data" -d "host=$p/sock port=55491 application_name=pgs" -R -X stream; }
+  printf "port = 55492\nunix_socket_directories = '%s'\n" "$s/sock" >>"$s/data/postgresql.conf"
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$s/data" -l "$s/log" -w start >/dev/null
+
+  local agent=(env -i "PATH=$CLEAN_PATH" "OCF_ROOT=$OCF_ROOT_DIR" OCF_RESKEY_CRM_meta_interval=15000 OCF_RESKEY_CRM_meta_timeout=20000 "HA_RSCTMP=$BENCH_TMP")
+  local ours_p=(OCF_RESOURCE_INSTANCE=pgp "OCF_RESKEY_pgdata=$p/data" "OCF_RESKEY_pghost=$p/sock" OCF_RESKEY_pgport=55491 OCF_RESKEY_mode=primitive)
+  local ours_s=(OCF_RESOURCE_INSTANCE=pgs "OCF_RESKEY_pgdata=$s/data" "OCF_RESKEY_pghost=$s/sock" OCF_RESKEY_pgport=55492 OCF_RESKEY_mode=promotable
+    "OCF_RESKEY_primary_host=$p/sock" OCF_RESKEY_primary_port=55491)
+  local stock=("OCF_RESKEY_pgctl=$PGBIN/pg_ctl" "OCF_RESKEY_psql=$PGBIN/psql")
+  measure 'pgbeat postgresql monitor (primary)' "${agent[@]}" "${ours_p[@]}" "$PGBEAT_PG" monitor
+  measure 'stock pgsql monitor (primary)' "${agent[@]}" OCF_RESOURCE_INSTANCE=sp "${stock[@]}" "OCF_RESKEY_pgdata=$p/data" "OCF_RESKEY_socketdir=$p/sock" "OCF_RESKEY_pghost=$p/sock" OCF_RESKEY_pgport=55491 "$STOCK_PGSQL" monitor
+  measure 'pgbeat postgresql monitor (standby)' "${agent[@]}" "${ours_s[@]}" "$PGBEAT_PG" monitor
+  measure 'stock pgsql monitor (standby)' "${agent[@]}" OCF_RESOURCE_INSTANCE=ss "${stock[@]}" "OCF_RESKEY_pgdata=$s/data" "OCF_RESKEY_socketdir=$s/sock" "OCF_RESKEY_pghost=$s/sock" OCF_RESKEY_pgport=55492 "$STOCK_PGSQL" monitor
+  bench_run postgresql
+  bench_table postgresql "postgresql (PostgreSQL 15 primary and streaming standby on unix sockets; monitor with CRM_meta_interval=15000)"
+
+  local mp ms sp ss
+  mp=$(median postgresql 'pgbeat postgresql monitor (primary)') sp=$(median postgresql 'stock pgsql monitor (primary)')
+  ms=$(median postgresql 'pgbeat postgresql monitor (standby)') ss=$(median postgresql 'stock pgsql monitor (standby)')
+  verdict 'monitor primary pgbeat/stock' "$(calc "$mp / $sp")" x '<=' 0.3 "$(calc "$(minimum postgresql 'pgbeat postgresql monitor (primary)') / $(minimum postgresql 'stock pgsql monitor (primary)')")"
+  verdict 'monitor standby pgbeat/stock' "$(calc "$ms / $ss")" x '<=' 0.3 "$(calc "$(minimum postgresql 'pgbeat postgresql monitor (standby)') / $(minimum postgresql 'stock pgsql monitor (standby)')")"
+
+  # Promote time: from the promote call to the first write the new primary accepts.
+  runuser -u postgres -- "$PGBIN/psql" -h "$p/sock" -p 55491 -qAtc 'CREATE TABLE IF NOT EXISTS bench_w (x int)' postgres
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$p/data" -m fast -w stop >/dev/null
+  local t0 t1 tries=0
+  t0=$(date +%s%N)
+  "${agent[@]}" "${ours_s[@]}" OCF_RESKEY_sync_mode=off "$PGBEAT_PG" promote 2>/dev/null || bench_die 'promote failed'
+  until runuser -u postgres -- "$PGBIN/psql" -h "$s/sock" -p 55492 -qAtc 'INSERT INTO bench_w VALUES (1)' postgres >/dev/null 2>&1; do
+    ((++tries < 500)) || bench_die 'no write accepted after promote'
+    sleep 0.01
+  done
+  t1=$(date +%s%N)
+  verdict 'promote: call to first accepted write' "$(calc "($t1 - $t0) / 1000000")" ms - '' "$(calc "($t1 - $t0) / 1000000")"
+}
 
 main() {
   bench_init
   bench_header
   bench_ns_create
   section_ipaddr
+  section_postgresql
   bench_summary
 }
 
