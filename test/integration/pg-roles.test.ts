@@ -41,6 +41,24 @@ it('monitor and probe: 8 on the primary, 0 on the standby', () => {
   assert.equal(monitor(s, true).code, 0);
 });
 
+it('OCF_CHECK_LEVEL=10 adds a write check on the primary; a primary that cannot write is 9', async () => {
+  const deep = (i: PgInstance) => callAgent(AGENT, 'monitor', {
+    pgdata: i.dataDir, pghost: i.socketDir, pgport: String(i.port), mode: 'promotable', repuser: 'postgres',
+    primary_host: p.socketDir, primary_port: String(p.port), CRM_meta_interval: '15000',
+  }, { extraEnv: { HA_RSCTMP: stateDir, OCF_CHECK_LEVEL: '10' } });
+  assert.equal(deep(p).code, 8);
+  assert.equal(deep(s).code, 0);
+  await p.sql('ALTER SYSTEM SET default_transaction_read_only = on');
+  await p.sql('SELECT pg_reload_conf()');
+  await waitFor('read-only in force', async () => (await p.sql('SHOW default_transaction_read_only')) === 'on');
+  const r = deep(p);
+  assert.equal(r.code, 9, r.stderr);
+  assert.match(r.reason ?? '', /accepts connections but not writes/);
+  assert.equal(monitor(p).code, 8, 'level 0 does not write');
+  await p.sql('ALTER SYSTEM RESET default_transaction_read_only');
+  await p.sql('SELECT pg_reload_conf()');
+});
+
 it('a crashed standby is 1 with a reason; stop on it is 0', async () => {
   await s.kill9();
   const r = monitor(s);

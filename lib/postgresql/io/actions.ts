@@ -1,7 +1,8 @@
 // postgresql actions: start, stop, monitor, promote, demote, notify. Decisions come from lib/pg
 // and lib/postgresql; this file runs them in order and turns refusals into exit reasons.
 import type { ActionInput } from '../../ocf/agent-spec.ts';
-import { OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
+import { OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_FAILED_MASTER, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
+import type { PgSession } from '../../pg/io/client.ts';
 import { OcfError } from '../../ocf/ocf-error.ts';
 import { describeFailure } from '../../exec/result.ts';
 import { mayPromote, mayStartAsPrimary, type Candidate } from '../../pg/promotion.ts';
@@ -188,9 +189,30 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
       recordState(env, i);
     }
     if (answer.reason) throw new OcfError(answer.code, answer.reason);
+    if (input.ctx.checkLevel >= 10 && i.session && i.state === 'primary') await writeCheck(env, i.session);
     return answer.code;
   } finally {
     await i.session?.close();
+  }
+};
+
+/**
+ * OCF_CHECK_LEVEL=10 on the primary: a transaction that creates a temporary table, writes a row,
+ * reads it back and commits (catalog writes and a commit record; no user table touched). synchronous_commit=local keeps a missing sync standby (strict
+ * mode) from turning a health check into a hang. Failure: a promoted instance that cannot write (9).
+ */
+const writeCheck = async (env: PgEnv, session: PgSession): Promise<void> => {
+  try {
+    await session.query('BEGIN');
+    await session.query('SET LOCAL synchronous_commit TO local');
+    await session.query('CREATE TEMP TABLE pgbeat_check (x int) ON COMMIT DROP');
+    await session.query('INSERT INTO pgbeat_check SELECT txid_current()');
+    const rows = await session.query<{ n: string }>('SELECT count(*) AS n FROM pgbeat_check');
+    if (String(rows[0]?.n) !== '1') throw new Error('the row written was not read back');
+    await session.query('COMMIT');
+  } catch (e) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw new OcfError(OCF_FAILED_MASTER, `The primary ${env.p.pgdata} accepts connections but not writes: ${(e as Error).message}`);
   }
 };
 
