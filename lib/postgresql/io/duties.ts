@@ -5,6 +5,7 @@ import { writeState } from '../../ocf/io/state-dir.ts';
 import { formatLsn } from '../../pg/lsn.ts';
 import { slotRetainedBytes, standbyLags } from '../../pg/replication-views.ts';
 import { manageSyncStandbys } from './sync-duty.ts';
+import { publishPrimaryAttributes, readSyncFlag } from './pacemaker-duty.ts';
 import type { PgSession } from '../../pg/io/client.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -30,6 +31,7 @@ export const recordState = (env: PgEnv, i: Inspection, extra: Record<string, unk
 export const primaryDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<void> => {
   const syncNames = await manageSyncStandbys(env, session);
   await ensurePeerSlots(env, session);
+  await publishPrimaryAttributes(env, i, session, syncNames ?? (await session.show('synchronous_standby_names')));
   const current = i.lsn;
   const rows = await session.replicationRows();
   const slots = await session.slots();
@@ -56,8 +58,13 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
   });
 };
 
-/** Whether this standby was synchronous at the last knowledge; undefined when nothing tells. */
-export const syncKnowledge = async (_env: PgEnv): Promise<boolean | undefined> => undefined;
+/**
+ * Whether this standby was synchronous at the last knowledge; undefined when nothing tells.
+ * Pacemaker: the flag the primary's monitor kept on this node. The classic heartbeat has no channel
+ * between the agents, so nothing tells there: automatic promotion with sync_mode fallback/strict is
+ * then allowed only when every peer answered and none is ahead (checkPromotion).
+ */
+export const syncKnowledge = (env: PgEnv): Promise<boolean | undefined> => readSyncFlag(env);
 
 /** Creates a physical slot for each peer on a (new) primary, so their standbys can stream. */
 export const ensurePeerSlots = async (env: PgEnv, session: PgSession): Promise<void> => {

@@ -1,0 +1,61 @@
+// Under Pacemaker: the primary's monitor publishes promotion scores and, per standby node, whether it
+// is synchronous now; a standby about to promote reads its own flag back (syncKnowledge). Node names
+// are the peers' names, which must equal the cluster's node names (and application_name).
+import { readState, statePath, writeState } from '../../ocf/io/state-dir.ts';
+import { crmAttributes, type NodeAttributes } from '../../pacemaker/io/crm-attribute.ts';
+import { pgbeatAttribute, promotionAttribute } from '../../pacemaker/attributes.ts';
+import type { PgSession } from '../../pg/io/client.ts';
+import { promotionScores, syncFlags } from '../scores.ts';
+import type { PgEnv } from './env.ts';
+import type { Inspection } from './inspect.ts';
+
+/** Whether this call comes from Pacemaker (it passes crm_feature_set and clone meta attributes). */
+export const underPacemaker = (env: PgEnv): boolean =>
+  env.input.ctx.reskeys['crm_feature_set'] !== undefined || env.input.ctx.meta['clone'] !== undefined;
+
+const attributes = (env: PgEnv): NodeAttributes | undefined => (underPacemaker(env) ? crmAttributes(env.left(5_000)) : undefined);
+
+// crm_attribute costs tens of ms a call: publish only what changed since the last monitor.
+const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<string, [string, string]>): Promise<void> => {
+  const cacheFile = statePath(env.input.ctx.stateDir, `pgbeat-postgresql-${env.input.ctx.instance}.published.json`);
+  let cache: Record<string, string> = {};
+  try {
+    cache = JSON.parse(readState(cacheFile) ?? '{}') as Record<string, string>;
+  } catch {
+    cache = {};
+  }
+  for (const [key, [node, value]] of values) {
+    if (cache[key] === value) continue;
+    const [, name] = key.split('\u0000') as [string, string];
+    const failure = await attrs.set(node, name, value);
+    if (failure) env.log.warn(`cannot set ${name}=${value} on ${node}: ${failure}`);
+    else cache[key] = value;
+  }
+  writeState(cacheFile, JSON.stringify(cache));
+};
+
+/** Primary side: promotion scores for every node and a sync flag per standby node. */
+export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, session: PgSession, syncNames: string): Promise<void> => {
+  const attrs = attributes(env);
+  if (!attrs || i.lsn === undefined) return;
+  const rows = await session.replicationRows();
+  const nodes = env.p.peers.map((p) => p.name).filter((n) => n !== env.node);
+  const input = {
+    self: env.node, nodes, rows, currentLsn: i.lsn, syncStandbyNames: syncNames,
+    requireSync: env.p.sync_mode !== 'off', maxlag: BigInt(env.p.maxlag),
+  };
+  const values = new Map<string, [string, string]>();
+  const score = promotionAttribute(env.input.ctx.instance);
+  const flag = pgbeatAttribute(env.input.ctx.instance, 'sync');
+  for (const [node, n] of promotionScores(input)) values.set(`${node}\u0000${score}`, [node, String(n)]);
+  for (const [node, f] of syncFlags(input)) values.set(`${node}\u0000${flag}`, [node, f]);
+  await publishChanged(env, attrs, values);
+};
+
+/** Standby side: whether the primary last flagged this node synchronous; undefined when nothing tells. */
+export const readSyncFlag = async (env: PgEnv): Promise<boolean | undefined> => {
+  const attrs = attributes(env);
+  if (!attrs) return undefined;
+  const v = await attrs.get(env.node, pgbeatAttribute(env.input.ctx.instance, 'sync'));
+  return v === '1' ? true : v === '0' ? false : undefined;
+};
