@@ -5,6 +5,7 @@ import { readState, statePath, writeState } from '../../ocf/io/state-dir.ts';
 import { crmAttributes, type NodeAttributes } from '../../pacemaker/io/crm-attribute.ts';
 import { pgbeatAttribute, promotionAttribute } from '../../pacemaker/attributes.ts';
 import type { PgSession } from '../../pg/io/client.ts';
+import { standbyLags } from '../../pg/replication-views.ts';
 import { promotionScores, syncFlags } from '../scores.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -49,6 +50,11 @@ export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, sessio
   const flag = pgbeatAttribute(env.input.ctx.instance, 'sync');
   for (const [node, n] of promotionScores(input)) values.set(`${node}\u0000${score}`, [node, String(n)]);
   for (const [node, f] of syncFlags(input)) values.set(`${node}\u0000${flag}`, [node, f]);
+  // Replay lag in bytes per streaming standby, for crm_mon -A and alerting.
+  const lagName = pgbeatAttribute(env.input.ctx.instance, 'lag-bytes');
+  for (const lag of standbyLags(rows, i.lsn)) {
+    if (nodes.includes(lag.name) && lag.replayLagBytes !== undefined) values.set(`${lag.name}\u0000${lagName}`, [lag.name, String(lag.replayLagBytes)]);
+  }
   await publishChanged(env, attrs, values);
 };
 
