@@ -279,3 +279,12 @@ process.once('exit', () => {
     rmSync(inst.baseDir, { recursive: true, force: true });
   }
 });
+
+/** A primary and a standby named `standby` streaming from it (the setup most agent tests start from). */
+export const createStreamingPair = async (primary = 'a', standby = 'b'): Promise<[PgInstance, PgInstance]> => {
+  const p = await createPrimary({ name: primary });
+  const s = await createStandby(p, { name: standby });
+  await waitFor(`${standby} streaming from ${primary}`, async () =>
+    (await p.sql(`SELECT count(*) FROM pg_stat_replication WHERE application_name = '${standby}' AND state = 'streaming'`)) === '1');
+  return [p, s];
+};

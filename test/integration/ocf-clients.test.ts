@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callAgent } from '../helpers/agent.ts';
-import { HA_RESOURCE_DIR, installIntoSystem, OCF_PROVIDER_DIR } from '../helpers/install.ts';
+import { installIntoSystem, OCF_PROVIDER_DIR } from '../helpers/install.ts';
 import { addressesOf, createLab, ip, macOf, neighbourMac, type Lab } from '../helpers/netns.ts';
 
 const AGENT = `${OCF_PROVIDER_DIR}/IPaddr`;
-const V1_SCRIPT = `${HA_RESOURCE_DIR}/pgbeat-IPaddr`;
 const RESOURCE_MANAGER = '/usr/share/heartbeat/ResourceManager';
 const HEARTBEAT = '/usr/libexec/heartbeat/heartbeat';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

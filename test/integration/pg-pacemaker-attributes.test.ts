@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { cleanupAllPg, createPrimary, createStandby, waitFor, type PgInstance } from '../helpers/pg.ts';
+import { cleanupAllPg, createStreamingPair, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
 let p: PgInstance;
@@ -18,9 +18,7 @@ before(async () => {
   assert.ok(existsSync(AGENT), `${AGENT} is missing: run npm run build first`);
   dir = mkdtempSync(join(tmpdir(), 'pgbeat-crm-'));
   writeFileSync(join(dir, 'crm_attribute'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n`, { mode: 0o755 });
-  p = await createPrimary({ name: 'p' });
-  s = await createStandby(p, { name: 's' });
-  await waitFor('s streaming', async () => (await p.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) === '1');
+  [p, s] = await createStreamingPair('p', 's');
 });
 
 after(async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { cleanupAllPg, createPrimary, createStandby, waitFor, type PgInstance } from '../helpers/pg.ts';
+import { cleanupAllPg, createPrimary, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
 let p: PgInstance;
@@ -16,9 +16,7 @@ let stateDir: string;
 before(async () => {
   assert.ok(existsSync(AGENT), `${AGENT} is missing: run npm run build first`);
   stateDir = mkdtempSync(join(tmpdir(), 'pgbeat-state-'));
-  p = await createPrimary({ name: 'p' });
-  s = await createStandby(p, { name: 's' });
-  await waitFor('s streaming', async () => (await p.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) === '1');
+  [p, s] = await createStreamingPair('p', 's');
 });
 
 after(async () => {

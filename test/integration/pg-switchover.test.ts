@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { cleanupAllPg, createPrimary, createStandby, waitFor, type PgInstance } from '../helpers/pg.ts';
+import { cleanupAllPg, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
 let a: PgInstance;
@@ -17,9 +17,7 @@ let stateDir: string;
 before(async () => {
   assert.ok(existsSync(AGENT), `${AGENT} is missing: run npm run build first`);
   stateDir = mkdtempSync(join(tmpdir(), 'pgbeat-state-'));
-  a = await createPrimary({ name: 'a' });
-  b = await createStandby(a, { name: 'b' });
-  await waitFor('b streaming', async () => (await a.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) === '1');
+  [a, b] = await createStreamingPair('a', 'b');
 });
 
 after(async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { cleanupAllPg, createPrimary, createStandby, waitFor, type PgInstance } from '../helpers/pg.ts';
+import { cleanupAllPg, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
 let stateDir: string;
@@ -18,12 +18,7 @@ before(() => {
 afterEach(async () => cleanupAllPg());
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-const pair = async (): Promise<[PgInstance, PgInstance]> => {
-  const p = await createPrimary({ name: 'p' });
-  const s = await createStandby(p, { name: 's' });
-  await waitFor('s streaming', async () => (await p.sql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) === '1');
-  return [p, s];
-};
+const pair = (): Promise<[PgInstance, PgInstance]> => createStreamingPair('p', 's');
 
 const monitor = (p: PgInstance, syncMode: string) =>
   callAgent(AGENT, 'monitor', {
