@@ -1,14 +1,22 @@
 // A client session to the local instance as the system user: over a unix socket, peer
 // authentication sees the connecting process's effective uid, so root switches its effective
 // ids for the connect() alone instead of spawning psql through runuser.
+import { readFileSync } from 'node:fs';
 import { connectPg, type PgSession } from '../../pg/io/client.ts';
 import type { PgEnv } from './env.ts';
 
+// uid and primary gid of a user from /etc/passwd (its group need not share its name).
+const idsOf = (user: string): { uid: number; gid: number } | undefined => {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user);
+  const f = line?.split(':');
+  return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
+};
+
 const asUser = async <T>(user: string, fn: () => Promise<T>): Promise<T> => {
-  const canSwitch = process.geteuid?.() === 0 && user !== 'root' && process.seteuid !== undefined;
-  if (!canSwitch) return fn();
-  process.setegid!(user);
-  process.seteuid!(user);
+  const ids = process.geteuid?.() === 0 && user !== 'root' && process.seteuid !== undefined ? idsOf(user) : undefined;
+  if (!ids) return fn();
+  process.setegid!(ids.gid);
+  process.seteuid!(ids.uid);
   try {
     return await fn();
   } finally {
