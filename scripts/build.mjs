@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LAZY = new Set(['execa', 'pg', 'yargs', 'serialport', 'dgram-as-promised']);
+const LAZY = new Set(['execa', 'pg', 'pg-protocol', 'yargs', 'serialport', 'dgram-as-promised']);
 
 const common = {
   bundle: true,

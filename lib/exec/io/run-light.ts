@@ -3,7 +3,6 @@
 // sockets and streams worth about 15 ms (measured: `ip -j addr` via execFile 103 ms, via spawnSync
 // 88 ms, empty node 65 ms). A frequent monitor that runs one short probe at a time waits anyway,
 // so it runs it synchronously. Longer commands (pg_ctl, pg_basebackup, rsync) go through run.ts.
-import { spawnSync } from 'node:child_process';
 import { commandLine } from '../result.ts';
 import type { Runner } from './run.ts';
 import { traceCommand } from './trace.ts';
@@ -18,7 +17,7 @@ export const runLight: Runner = async (file, args, opts) => {
       failed: true, timedOut: false, notFound: false, durationMs: 0,
     });
   }
-  const r = spawnSync(file, [...args], {
+  const r = process.getBuiltinModule('node:child_process').spawnSync(file, [...args], {
     timeout: opts.timeoutMs,
     killSignal: 'SIGKILL',
     env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...opts.env },

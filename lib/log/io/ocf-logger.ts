@@ -1,7 +1,6 @@
 // ocf_log's destinations: syslog through logger(1), HA_LOGFILE, HA_DEBUGLOG, else stderr.
 import { writeErr } from '../../ocf/io/out.ts';
 import { appendFileSync, readlinkSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { fileLine, haDate, levelLine, logTag, oneLine, syslogPriority, type LogLevel } from '../format.ts';
 import { loggerFrom, type Logger } from '../logger.ts';
 
@@ -28,7 +27,8 @@ const append = (path: string, text: string): void => {
 // logger(1) runs detached so a slow syslog never delays the action; the child outlives us if needed.
 const toSyslog = (facility: string, tag: string, level: LogLevel, message: string): void => {
   try {
-    const child = spawn('logger', ['-t', tag, '-p', `${facility}.${syslogPriority(level)}`, levelLine(level, message)], {
+    // Loaded on first use: node:child_process costs a few ms a start, and most calls log nothing.
+    const child = process.getBuiltinModule('node:child_process').spawn('logger', ['-t', tag, '-p', `${facility}.${syslogPriority(level)}`, levelLine(level, message)], {
       stdio: 'ignore',
       detached: true,
     });

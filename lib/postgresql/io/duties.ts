@@ -3,10 +3,11 @@
 // attributes and promotion scores).
 import { writeState } from '../../ocf/io/state-dir.ts';
 import { formatLsn } from '../../pg/lsn.ts';
-import { slotRetainedBytes, standbyLags } from '../../pg/replication-views.ts';
+import { slotRetainedBytes, standbyLags, type ReplicationRow, type SlotRow } from '../../pg/replication-views.ts';
+import { synchronousStandbys } from '../../pg/sync-standbys.ts';
 import { manageSyncStandbys } from './sync-duty.ts';
 import { publishPrimaryAttributes, readSyncFlag } from './pacemaker-duty.ts';
-import type { PgSession } from '../../pg/io/client.ts';
+import type { PgSession } from '../../pg/io/session.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
 
@@ -27,16 +28,30 @@ export const recordState = (env: PgEnv, i: Inspection, extra: Record<string, unk
   }
 };
 
-/** Primary-side duties of a recurring monitor. */
+/**
+ * pg_stat_replication once the walsenders took a new synchronous_standby_names (they do on their
+ * own SIGHUP, just after pg_reload_conf returns): waits up to a second for a listed standby to
+ * show as synchronous, so what is published and recorded is the new state.
+ */
+const rowsAfterReload = async (session: PgSession, names: string): Promise<ReplicationRow[]> => {
+  let rows = await session.replicationRows();
+  for (let i = 0; i < 20 && names !== '' && synchronousStandbys(rows, names).length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    rows = await session.replicationRows();
+  }
+  return rows;
+};
+
+/** Primary-side duties of a recurring monitor (the views are read once, in one round trip). */
 export const primaryDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<void> => {
-  const syncNames = await manageSyncStandbys(env, session);
-  await ensurePeerSlots(env, session);
-  await publishPrimaryAttributes(env, i, session, syncNames ?? (await session.show('synchronous_standby_names')));
+  const [before, slots, inForce] = await Promise.all([session.replicationRows(), session.slots(), session.show('synchronous_standby_names')]);
+  const syncNames = await manageSyncStandbys(env, session, before, inForce);
+  const rows = syncNames === inForce ? before : await rowsAfterReload(session, syncNames);
+  await ensurePeerSlots(env, session, slots);
+  await publishPrimaryAttributes(env, i, rows, syncNames);
   const current = i.lsn;
-  const rows = await session.replicationRows();
-  const slots = await session.slots();
   recordState(env, i, {
-    synchronous_standby_names: syncNames,
+    synchronous_standby_names: env.p.sync_mode === 'off' ? undefined : syncNames,
     standbys: current === undefined ? [] : standbyLags(rows, current).map((l) => jsonSafe(l)),
     slots: slots.map((s) => ({ ...jsonSafe(s), retained_bytes: current === undefined ? undefined : Number(slotRetainedBytes(s, current) ?? 0) })),
   });
@@ -67,10 +82,10 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
 export const syncKnowledge = (env: PgEnv): Promise<boolean | undefined> => readSyncFlag(env);
 
 /** Creates a physical slot for each peer on a (new) primary, so their standbys can stream. */
-export const ensurePeerSlots = async (env: PgEnv, session: PgSession): Promise<void> => {
+export const ensurePeerSlots = async (env: PgEnv, session: PgSession, existing?: readonly SlotRow[]): Promise<void> => {
   if (!env.p.replication_slots) return;
   const { slotNameFor } = await import('../../pg/standby-settings.ts');
-  const have = new Set((await session.slots()).map((s) => s.slotName));
+  const have = new Set((existing ?? (await session.slots())).map((s) => s.slotName));
   for (const peer of env.p.peers) {
     const name = slotNameFor(peer.name);
     if (peer.name === env.node || have.has(name)) continue;

@@ -1,8 +1,8 @@
 // What the local instance is doing now: postmaster.pid, a session (role), else pg_controldata.
 import { classifyInstance, ISREADY, type InstanceClassification } from '../../pg/instance-state.ts';
 import type { ControlData } from '../../pg/controldata.ts';
-import type { PgSession } from '../../pg/io/client.ts';
-import { readControlData } from '../../pg/io/controldata.ts';
+import type { PgSession, Standing } from '../../pg/io/session.ts';
+import { readControlData, readControlHead } from '../../pg/io/controldata.ts';
 import { pgIsReady } from '../../pg/io/isready.ts';
 import { postmasterStatus } from '../../pg/io/postmaster.ts';
 import { runLight } from '../../exec/io/run-light.ts';
@@ -14,6 +14,7 @@ import { localSession } from './local-session.ts';
 export interface Inspection extends InstanceClassification {
   /** An open session when the server accepts connections (the caller closes it). */
   session: PgSession | undefined;
+  /** pg_controldata's full output, when it was read (the server did not answer). */
   control: ControlData | undefined;
   /** Current timeline and WAL position, when known (session or controldata). */
   timeline: number | undefined;
@@ -29,44 +30,46 @@ const controlOrUndefined = async (env: PgEnv): Promise<ControlData | undefined> 
   }
 };
 
-/** Inspects the local instance with as few probes as the answer needs. */
+/**
+ * Inspects the local instance with as few probes as the answer needs. A server that answers gives
+ * its role, timeline and WAL position in one query, checked against the control file's head (read
+ * directly); one that does not is classified from pg_controldata's full output.
+ */
 export const inspect = async (env: PgEnv): Promise<Inspection> => {
   const pm = postmasterStatus(env.p.pgdata);
   let session: PgSession | undefined;
-  let inRecovery: boolean | undefined;
+  let standing: Standing | undefined;
   let isready: 0 | 1 | 2 | 3 = ISREADY.noResponse;
   if (pm.alive) {
     try {
       session = await localSession(env, Math.min(3_000, env.left()));
-      inRecovery = await session.isInRecovery();
+      standing = await session.standing();
       isready = ISREADY.accepting;
     } catch (e) {
       env.log.debug(`local session: ${(e as Error).message}`);
       await session?.close();
       session = undefined;
+      standing = undefined;
       isready = (await pgIsReady(env.tools, { host: env.p.pghost, port: env.p.pgport, timeoutS: 3 }).catch(() => undefined))?.code ?? ISREADY.noResponse;
     }
   }
-  // The control file is needed whenever the session cannot tell (down, starting, stopping) and to
-  // confirm the role; a crashed primary is "in production" with no live postmaster.
-  const control = await controlOrUndefined(env);
+  // The control file confirms the role (the socket is this data directory's) and tells the rest:
+  // down, starting, stopping, a crashed primary ("in production" with no live postmaster).
+  const head = standing ? readControlHead(env.p.pgdata) : undefined;
+  const control = head ? undefined : await controlOrUndefined(env);
   const cls = classifyInstance({
     isready,
-    controlState: control?.state,
+    controlState: head?.state ?? control?.state,
     postmasterPid: pm.pid,
     postmasterAlive: pm.alive,
-    inRecovery,
+    inRecovery: standing?.inRecovery,
   });
-  let timeline = control?.timeline;
-  let lsn: Lsn | undefined = control?.checkpointLsn;
-  if (session && (cls.state === 'primary' || cls.state === 'standby')) {
-    try {
-      timeline = await session.timeline();
-      // A standby's received LSN can trail its replay (it starts at the segment streaming began): take the further.
-      lsn = cls.state === 'primary' ? await session.currentLsn() : maxLsn(await session.receiveLsn(), await session.replayLsn()) ?? lsn;
-    } catch (e) {
-      env.log.debug(`position: ${(e as Error).message}`);
-    }
+  let timeline = head?.timeline ?? control?.timeline;
+  let lsn: Lsn | undefined = head?.checkpointLsn ?? control?.checkpointLsn;
+  if (standing && (cls.state === 'primary' || cls.state === 'standby')) {
+    timeline = standing.timeline;
+    // A standby's received LSN can trail its replay (it starts at the segment streaming began): take the further.
+    lsn = cls.state === 'primary' ? standing.currentLsn : maxLsn(standing.receiveLsn, standing.replayLsn) ?? lsn;
   }
   return { ...cls, session, control, timeline, lsn };
 };

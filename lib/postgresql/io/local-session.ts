@@ -1,8 +1,11 @@
 // A client session to the local instance as the system user: over a unix socket, peer
 // authentication sees the connecting process's effective uid, so root switches its effective
-// ids for the connect() alone instead of spawning psql through runuser.
+// ids for the connect() alone instead of spawning psql through runuser. The lean connection comes
+// first (trust and peer, the local case); a server that asks for a password gets node-postgres.
 import { readFileSync } from 'node:fs';
-import { connectPg, type PgSession } from '../../pg/io/client.ts';
+import { connectPg, type PgTarget } from '../../pg/io/client.ts';
+import { connectLean, PasswordRequired } from '../../pg/io/lean-connection.ts';
+import type { PgSession } from '../../pg/io/session.ts';
 import type { PgEnv } from './env.ts';
 
 // uid and primary gid of a user from /etc/passwd (its group need not share its name).
@@ -25,8 +28,17 @@ const asUser = async <T>(user: string, fn: () => Promise<T>): Promise<T> => {
   }
 };
 
+const connect = async (t: PgTarget): Promise<PgSession> => {
+  try {
+    return await connectLean(t);
+  } catch (e) {
+    if (e instanceof PasswordRequired) return connectPg(t);
+    throw e;
+  }
+};
+
 /** Opens a session to this node's instance; throws when it does not answer. */
 export const localSession = (env: Pick<PgEnv, 'local' | 'p'>, timeoutMs?: number): Promise<PgSession> => {
   const target = timeoutMs === undefined ? env.local : { ...env.local, connectTimeoutMs: timeoutMs };
-  return env.local.host.startsWith('/') ? asUser(env.p.system_user, () => connectPg(target)) : connectPg(target);
+  return env.local.host.startsWith('/') ? asUser(env.p.system_user, () => connect(target)) : connect(target);
 };

@@ -4,8 +4,7 @@
 import { readState, statePath, writeState } from '../../ocf/io/state-dir.ts';
 import { crmAttributes, type NodeAttributes } from '../../pacemaker/io/crm-attribute.ts';
 import { pgbeatAttribute, promotionAttribute } from '../../pacemaker/attributes.ts';
-import type { PgSession } from '../../pg/io/client.ts';
-import { standbyLags } from '../../pg/replication-views.ts';
+import { standbyLags, type ReplicationRow } from '../../pg/replication-views.ts';
 import { promotionScores, syncFlags } from '../scores.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -36,10 +35,9 @@ const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<str
 };
 
 /** Primary side: promotion scores for every node and a sync flag per standby node. */
-export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, session: PgSession, syncNames: string): Promise<void> => {
+export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, rows: readonly ReplicationRow[], syncNames: string): Promise<void> => {
   const attrs = attributes(env);
   if (!attrs || i.lsn === undefined) return;
-  const rows = await session.replicationRows();
   const nodes = env.p.peers.map((p) => p.name).filter((n) => n !== env.node);
   const input = {
     self: env.node, nodes, rows, currentLsn: i.lsn, syncStandbyNames: syncNames,
