@@ -2,7 +2,7 @@
 // and lib/postgresql; this file runs them in order and turns refusals into exit reasons.
 import type { ActionInput } from '../../ocf/agent-spec.ts';
 import { OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_FAILED_MASTER, OCF_NOT_RUNNING, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
-import type { PgSession } from '../../pg/io/client.ts';
+import type { PgSession } from '../../pg/io/session.ts';
 import { OcfError } from '../../ocf/ocf-error.ts';
 import { describeFailure } from '../../exec/result.ts';
 import { mayPromote, mayStartAsPrimary, type Candidate } from '../../pg/promotion.ts';
@@ -16,6 +16,7 @@ import { cloneFromPrimary, configurePrimary, configureStandby, isEmptyDataDir, s
 import { ensurePeerSlots, primaryDuties, recordState, standbyDuties, syncKnowledge } from './duties.ts';
 import { inspectOnce, waitForState } from './wait.ts';
 import { localSession } from './local-session.ts';
+import { lastPrimarySighting } from './last-primary.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -65,6 +66,7 @@ const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
     requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
     synchronous: await syncKnowledge(env),
     maxlag: BigInt(env.p.maxlag),
+    lastPrimary: i.state === 'standby' ? await lastPrimarySighting(env) : undefined,
     peers,
   });
   env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}]`);
