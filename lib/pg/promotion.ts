@@ -57,6 +57,11 @@ export interface PromotionRequest {
   /** The last position the old primary was known to have (node attributes, heartbeats), if any. */
   lastPrimary?: (Position & { source: string }) | undefined;
   peers: readonly PeerReport[];
+  /**
+   * Positions other nodes published for this promotion (Pacemaker's pre-promote notify) and could
+   * not be asked directly: a node ahead still forbids it; they never count as answers.
+   */
+  published?: readonly Candidate[] | undefined;
 }
 
 /** A reachable peer that forbids our promotion, as a verdict. */
@@ -82,6 +87,12 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
   for (const peer of r.peers) {
     const objection = peerObjection(r.self, peer);
     if (objection) return objection;
+  }
+  for (const other of r.published ?? []) {
+    if (other.timeline > r.self.timeline) return deny(`${other.name} published timeline ${other.timeline} before this promotion, we are on ${r.self.timeline}`);
+    if (isAhead(other, r.self)) {
+      return deny(`${other.name} published ${pos(other)} before this promotion, we are at ${formatLsn(r.self.lsn)} (${formatBytes(other.lsn - r.self.lsn)} behind)`);
+    }
   }
   if (r.requireSync && r.synchronous !== true) {
     return deny(`we were ${r.synchronous === false ? 'not' : 'not known to be'} a synchronous standby, so we may lack acknowledged commits`);

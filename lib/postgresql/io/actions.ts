@@ -17,6 +17,7 @@ import { ensurePeerSlots, primaryDuties, recordState, standbyDuties, syncKnowled
 import { inspectOnce, waitForState } from './wait.ts';
 import { localSession } from './local-session.ts';
 import { lastPrimarySighting } from './last-primary.ts';
+import { readPublishedPositions } from './pacemaker-duty.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -61,6 +62,8 @@ const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
   // Acknowledged commits live in some node's WAL: when every peer answers (and mayPromote finds
   // none ahead of us), we hold all of them whether or not we were synchronous.
   const everyoneAnswered = peers.every((p) => p.reachable);
+  // Under Pacemaker, peers we cannot reach may have published their position in pre-promote.
+  const published = await readPublishedPositions(env, peers.filter((p) => !p.reachable).map((p) => p.name));
   const verdict = mayPromote({
     self: self(env, i),
     requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
@@ -68,8 +71,10 @@ const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
     maxlag: BigInt(env.p.maxlag),
     lastPrimary: i.state === 'standby' ? await lastPrimarySighting(env) : undefined,
     peers,
+    published,
   });
-  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}]`);
+  const heard = published.map((c) => `${c.name}: published tl ${c.timeline}`).join(', ');
+  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
   if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to promote ${env.node}: ${verdict.reason}`);
 };
 

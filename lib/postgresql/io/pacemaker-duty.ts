@@ -1,11 +1,15 @@
 // Under Pacemaker: the primary's monitor publishes promotion scores and, per standby node, whether it
-// is synchronous now; a standby about to promote reads its own flag back (syncKnowledge). Node names
-// are the peers' names, which must equal the cluster's node names (and application_name).
+// is synchronous now; a standby about to promote reads its own flag back (syncKnowledge). In the
+// pre-promote notification every node publishes its timeline and WAL position; the node being
+// promoted reads those of the peers it cannot reach directly. Node names are the peers' names,
+// which must equal the cluster's node names (and application_name).
 import { readState, statePath, writeState } from '../../ocf/io/state-dir.ts';
 import { crmAttributes, type NodeAttributes } from '../../pacemaker/io/crm-attribute.ts';
 import { pgbeatAttribute, promotionAttribute } from '../../pacemaker/attributes.ts';
 import { standbyLags, type ReplicationRow } from '../../pg/replication-views.ts';
 import { promotionScores, syncFlags } from '../scores.ts';
+import { decodePosition, encodePosition } from '../published-position.ts';
+import type { Candidate, Position } from '../../pg/promotion.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
 
@@ -62,4 +66,28 @@ export const readSyncFlag = async (env: PgEnv): Promise<boolean | undefined> => 
   if (!attrs) return undefined;
   const v = await attrs.get(env.node, pgbeatAttribute(env.input.ctx.instance, 'sync'));
   return v === '1' ? true : v === '0' ? false : undefined;
+};
+
+const positionAttribute = (env: PgEnv): string => pgbeatAttribute(env.input.ctx.instance, 'position');
+
+/** pre-promote: this node's timeline and WAL position, for the node being promoted. */
+export const publishPosition = async (env: PgEnv, p: Position): Promise<void> => {
+  const attrs = attributes(env);
+  if (!attrs) return;
+  const failure = await attrs.set(env.node, positionAttribute(env), encodePosition(p, Date.now() / 1000));
+  if (failure) env.log.warn(`cannot publish this node's position: ${failure}`);
+};
+
+/** post-promote: the published position is spent. */
+export const withdrawPosition = async (env: PgEnv): Promise<void> => {
+  await attributes(env)?.remove(env.node, positionAttribute(env));
+};
+
+/** The positions `nodes` published for this promotion (fresh and well-formed ones only). */
+export const readPublishedPositions = async (env: PgEnv, nodes: readonly string[]): Promise<Candidate[]> => {
+  const attrs = attributes(env);
+  if (!attrs || nodes.length === 0) return [];
+  const now = Date.now() / 1000;
+  const values = await Promise.all(nodes.map(async (n) => decodePosition(n, await attrs.get(n, positionAttribute(env)), now)));
+  return values.filter((c): c is Candidate => c !== undefined);
 };

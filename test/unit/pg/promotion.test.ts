@@ -44,6 +44,10 @@ test('mayPromote() (table): peers, sync status, maxlag', () => {
     ['maxlag 0 disables the lag check', base({ requireSync: false, maxlag: 0n, lastPrimary: { timeline: 2, lsn: parseLsn('9/0'), source: 'x' } }), true, /best reachable/],
     ['last primary on a newer timeline', base({ lastPrimary: { timeline: 3, lsn: 1n, source: 'heartbeat' } }), false, /last seen on timeline 3 \(heartbeat\), we are on 2/],
     ['an unreachable peer does not object', base({ peers: [{ name: 'node1', reachable: false, role: 'primary', timeline: 9, lsn: 1n }] }), true, /not compared: node1/],
+    ['a published position ahead objects', base({ peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/5000200')] }), false, /^node3 published timeline 2 at 0\/5000200 before this promotion, we are at 0\/5000000 \(512 B behind\)$/],
+    ['a published newer timeline objects', base({ published: [c('node3', 3, '0/1')] }), false, /node3 published timeline 3 before this promotion, we are on 2/],
+    ['a published position behind does not', base({ published: [c('node3', 2, '0/4000000')] }), true, /best reachable/],
+    ['a published position is not an answer: sync still required', base({ synchronous: undefined, peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/1')] }), false, /not known to be a synchronous standby/],
   ];
   for (const [name, req, allow, reason] of cases) {
     const got = mayPromote(req);
