@@ -30,7 +30,9 @@ const describe = (t: PgTarget): string => `${t.host}:${t.port} as ${t.user}`;
 
 /** Opens a session over the lean connection; throws PasswordRequired when trust/peer do not apply. */
 export const connectLean = async (t: PgTarget): Promise<PgSession> => {
-  const [{ serialize, parse }, net] = await Promise.all([import('pg-protocol'), import('node:net')]);
+  const { serialize, parse } = await import('pg-protocol');
+  // getBuiltinModule, not import(): a dynamic import of a built-in starts Node's ESM loader (~3 ms).
+  const net = process.getBuiltinModule('node:net');
   const socket: Socket = t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port });
   // Exchanges written and not yet answered, oldest first.
   const pending: Pending[] = [];
