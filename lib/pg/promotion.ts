@@ -52,6 +52,11 @@ export interface PromotionRequest {
   requireSync: boolean;
   /** Whether we were a synchronous standby (listed, streaming, sync/quorum); undefined if unknown. */
   synchronous: boolean | undefined;
+  /**
+   * We were the primary of our current timeline and shut down cleanly, so we hold every commit
+   * acknowledged on it: with nothing known against us (synchronous undefined), sync is not required.
+   */
+  formerPrimary?: boolean | undefined;
   /** Largest acceptable lag in bytes behind `lastPrimary`; 0 disables the check. */
   maxlag: bigint;
   /** The last position the old primary was known to have (node attributes, heartbeats), if any. */
@@ -94,7 +99,7 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
       return deny(`${other.name} published ${pos(other)} before this promotion, we are at ${formatLsn(r.self.lsn)} (${formatBytes(other.lsn - r.self.lsn)} behind)`);
     }
   }
-  if (r.requireSync && r.synchronous !== true) {
+  if (r.requireSync && r.synchronous !== true && !(r.formerPrimary === true && r.synchronous === undefined)) {
     return deny(`we were ${r.synchronous === false ? 'not' : 'not known to be'} a synchronous standby, so we may lack acknowledged commits`);
   }
   const last = r.lastPrimary;
@@ -108,7 +113,8 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
   }
   const unreachable = r.peers.filter((p) => !p.reachable).map((p) => p.name);
   const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
-  return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${note}` };
+  const former = r.formerPrimary === true ? ' (it was the primary of this timeline)' : '';
+  return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${former}${note}` };
 };
 
 /** Whether a node may start as primary: no reachable peer is a primary or on a newer timeline. */

@@ -18,6 +18,7 @@ import { inspectOnce, waitForState } from './wait.ts';
 import { localSession } from './local-session.ts';
 import { lastPrimarySighting } from './last-primary.ts';
 import { readPublishedPositions } from './pacemaker-duty.ts';
+import { isFormerPrimary, recordFormerPrimary } from './former-primary.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -68,6 +69,7 @@ const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
     self: self(env, i),
     requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
     synchronous: await syncKnowledge(env),
+    formerPrimary: isFormerPrimary(env, i.timeline),
     maxlag: BigInt(env.p.maxlag),
     lastPrimary: i.state === 'standby' ? await lastPrimarySighting(env) : undefined,
     peers,
@@ -104,6 +106,7 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
       env.log.info(`${env.p.pgdata} already runs as ${i.state}`);
       return OCF_SUCCESS;
     }
+    if (i.control) recordFormerPrimary(env, i.control);
     await runAsStandby(env, i);
     return OCF_SUCCESS;
   }

@@ -6,7 +6,8 @@ import { formatLsn } from '../../pg/lsn.ts';
 import { slotRetainedBytes, standbyLags, type ReplicationRow, type SlotRow } from '../../pg/replication-views.ts';
 import { synchronousStandbys } from '../../pg/sync-standbys.ts';
 import { manageSyncStandbys } from './sync-duty.ts';
-import { publishPrimaryAttributes, readSyncFlag } from './pacemaker-duty.ts';
+import { publishBootstrapScore, publishPrimaryAttributes, readSyncFlag } from './pacemaker-duty.ts';
+import { isFormerPrimary } from './former-primary.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -67,7 +68,14 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
     session.walReceiver(),
     session.query<{ s: number | null }>('SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS s'),
   ]);
+  if (receiver?.status !== 'streaming' && i.timeline !== undefined && isFormerPrimary(env, i.timeline)) await publishBootstrapScore(env, i.timeline);
+  const received = i.standing?.receiveLsn;
+  const replayed = i.standing?.replayLsn;
   recordState(env, i, {
+    receive_lsn: received === undefined ? undefined : formatLsn(received),
+    replay_lsn: replayed === undefined ? undefined : formatLsn(replayed),
+    // WAL received and not yet applied: what a promotion must replay first.
+    replay_backlog_bytes: received !== undefined && replayed !== undefined && received > replayed ? Number(received - replayed) : 0,
     wal_receiver: receiver === undefined ? 'none' : jsonSafe(receiver),
     replay_delay_seconds: delay[0]?.s ?? undefined,
   });

@@ -9,6 +9,7 @@ import { pgbeatAttribute, promotionAttribute } from '../../pacemaker/attributes.
 import { standbyLags, type ReplicationRow } from '../../pg/replication-views.ts';
 import { promotionScores, syncFlags } from '../scores.ts';
 import { decodePosition, encodePosition } from '../published-position.ts';
+import { bootstrapScore } from '../former-primary.ts';
 import type { Candidate, Position } from '../../pg/promotion.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
@@ -58,6 +59,18 @@ export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, rows: 
     if (nodes.includes(lag.name) && lag.replayLagBytes !== undefined) values.set(`${lag.name}\u0000${lagName}`, [lag.name, String(lag.replayLagBytes)]);
   }
   await publishChanged(env, attrs, values);
+};
+
+/**
+ * Standby side, with no primary streaming to it: a former primary of its timeline (a fresh cluster,
+ * a whole-cluster restart) gives itself a low promotion score so Pacemaker has a node to promote;
+ * the promote still checks every reachable peer first. A running primary's scores replace it.
+ */
+export const publishBootstrapScore = async (env: PgEnv, timeline: number): Promise<void> => {
+  const attrs = attributes(env);
+  if (!attrs) return;
+  const name = promotionAttribute(env.input.ctx.instance);
+  await publishChanged(env, attrs, new Map([[`${env.node}\u0000${name}`, [env.node, String(bootstrapScore(timeline))]]]));
 };
 
 /** Standby side: whether the primary last flagged this node synchronous; undefined when nothing tells. */

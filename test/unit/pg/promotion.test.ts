@@ -47,6 +47,8 @@ test('mayPromote() (table): peers, sync status, maxlag', () => {
     ['a published position ahead objects', base({ peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/5000200')] }), false, /^node3 published timeline 2 at 0\/5000200 before this promotion, we are at 0\/5000000 \(512 B behind\)$/],
     ['a published newer timeline objects', base({ published: [c('node3', 3, '0/1')] }), false, /node3 published timeline 3 before this promotion, we are on 2/],
     ['a published position behind does not', base({ published: [c('node3', 2, '0/4000000')] }), true, /best reachable/],
+    ['a former primary of this timeline needs no sync flag', base({ synchronous: undefined, formerPrimary: true, peers: [{ name: 'node3', reachable: false }] }), true, /best reachable node \(it was the primary of this timeline\); not compared: node3/],
+    ['a former primary that a primary flagged not synchronous is refused', base({ synchronous: false, formerPrimary: true }), false, /we were not a synchronous standby/],
     ['a published position is not an answer: sync still required', base({ synchronous: undefined, peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/1')] }), false, /not known to be a synchronous standby/],
   ];
   for (const [name, req, allow, reason] of cases) {
