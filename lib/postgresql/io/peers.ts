@@ -4,6 +4,9 @@ import type { PeerReport } from '../../pg/promotion.ts';
 import { openReplicationSession } from '../../pg/io/peer.ts';
 import type { PgEnv } from './env.ts';
 
+/** How long a peer has to accept the connection. */
+export const PEER_CONNECT_TIMEOUT_MS = 1_000;
+
 /** Reports from every configured peer, asked in parallel; an unreachable peer says so. */
 export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerReport[]> => {
   if (env.p.repl_passfile) process.env['PGPASSFILE'] = env.p.repl_passfile;
@@ -17,7 +20,9 @@ export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerRepor
           port: peer.port,
           user: env.p.repuser,
           applicationName: `pgbeat-${env.node}`,
-          connectTimeoutMs: Math.min(timeoutMs, env.left()),
+          // A live peer on the replication network answers in milliseconds; a dead one never does,
+          // and its timeout is part of every failover.
+          connectTimeoutMs: Math.min(PEER_CONNECT_TIMEOUT_MS, timeoutMs, env.left()),
           statementTimeoutMs: Math.min(timeoutMs, env.left()),
         });
         const id = await session.identify();
