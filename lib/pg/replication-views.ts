@@ -51,19 +51,30 @@ export interface StandbyLag {
   /** Bytes between the primary's current position and what the standby flushed / replayed. */
   flushLagBytes: bigint | undefined;
   replayLagBytes: bigint | undefined;
+  /** Seconds (pg_stat_replication's flush_lag, replay_lag); 0 for a standby caught up and idle. */
+  flushLagS: number | undefined;
   replayLagS: number | undefined;
 }
 
+// PostgreSQL clears the lag times once a standby has caught up and no WAL is written; with no bytes
+// outstanding that is a lag of 0 s, not an unknown one.
+const seconds = (s: number | undefined, bytes: bigint | undefined): number | undefined => s ?? (bytes === 0n ? 0 : undefined);
+
 /** Lag per standby from pg_stat_replication and the primary's pg_current_wal_lsn(). */
 export const standbyLags = (rows: readonly ReplicationRow[], currentLsn: Lsn): StandbyLag[] =>
-  rows.map((r) => ({
-    name: r.applicationName,
-    state: r.state,
-    syncState: r.syncState,
-    flushLagBytes: r.flushLsn === undefined ? undefined : currentLsn - r.flushLsn,
-    replayLagBytes: r.replayLsn === undefined ? undefined : currentLsn - r.replayLsn,
-    replayLagS: r.replayLagS,
-  }));
+  rows.map((r) => {
+    const flushLagBytes = r.flushLsn === undefined ? undefined : currentLsn - r.flushLsn;
+    const replayLagBytes = r.replayLsn === undefined ? undefined : currentLsn - r.replayLsn;
+    return {
+      name: r.applicationName,
+      state: r.state,
+      syncState: r.syncState,
+      flushLagBytes,
+      replayLagBytes,
+      flushLagS: seconds(r.flushLagS, flushLagBytes),
+      replayLagS: seconds(r.replayLagS, replayLagBytes),
+    };
+  });
 
 /** WAL a slot holds back on the primary, in bytes (undefined when the slot reserves none). */
 export const slotRetainedBytes = (slot: SlotRow, currentLsn: Lsn): bigint | undefined =>

@@ -2,7 +2,7 @@
 // 7 cleanly stopped, 9 crashed primary, 1 crashed standby; and stop on a crashed instance is 0.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
@@ -37,6 +37,21 @@ it('monitor and probe: 8 on the primary, 0 on the standby', () => {
   assert.equal(monitor(p, true).code, 8, 'a probe reports the promoted role too');
   assert.equal(monitor(s).code, 0);
   assert.equal(monitor(s, true).code, 0);
+});
+
+it('a standby\'s monitor records its received and replayed positions and its WAL receiver in the state file', async () => {
+  // A WAL receiver reports positions once the primary has sent it something.
+  await p.sql('CREATE TABLE roles_state_t ()');
+  await waitFor('the standby to hear from the primary', async () => (await s.sql('SELECT latest_end_lsn IS NOT NULL FROM pg_stat_wal_receiver')) === 't');
+  assert.equal(monitor(s).code, 0);
+  const files = readdirSync(stateDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as Record<string, unknown>);
+  const st = files.find((x) => x['role'] === 'standby');
+  assert.ok(st, `a standby state file among ${files.length}`);
+  assert.match(String(st['receive_lsn']), /^[0-9A-F]+\/[0-9A-F]+$/);
+  assert.match(String(st['replay_lsn']), /^[0-9A-F]+\/[0-9A-F]+$/);
+  assert.equal(typeof st['replay_backlog_bytes'], 'number');
+  assert.equal((st['wal_receiver'] as Record<string, unknown>)['status'], 'streaming');
+  assert.match(String((st['wal_receiver'] as Record<string, unknown>)['latestEndLsn']), /^[0-9A-F]+\/[0-9A-F]+$/);
 });
 
 it('OCF_CHECK_LEVEL=10 adds a write check on the primary; a primary that cannot write is 9', async () => {

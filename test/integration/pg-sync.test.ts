@@ -48,9 +48,10 @@ it('fallback: the streaming standby is listed and synchronous; after it dies one
   assert.equal(r.code, 8, r.stderr);
   assert.equal(await p.sql('SHOW synchronous_standby_names'), 'FIRST 1 ("s")');
   await waitFor('s is sync', async () => (await p.sql("SELECT sync_state FROM pg_stat_replication WHERE application_name = 's'")) === 'sync');
-  const state = JSON.parse(readFileSync(join(stateDir, 'pgbeat-postgresql-pgsync.json'), 'utf8')) as { standbys: { name: string; replayLagBytes: number }[] };
+  const state = JSON.parse(readFileSync(join(stateDir, 'pgbeat-postgresql-pgsync.json'), 'utf8')) as { standbys: { name: string; replayLagBytes: number; replayLagS: number }[] };
   assert.deepEqual(state.standbys.map((x) => x.name), ['s'], 'the state file lists the standby');
   assert.equal(typeof state.standbys[0]!.replayLagBytes, 'number', 'with its lag in bytes');
+  assert.equal(typeof state.standbys[0]!.replayLagS, 'number', 'and in seconds');
   await s.kill9();
   await waitFor('the primary notices the standby is gone', async () => (await p.sql('SELECT count(*) FROM pg_stat_replication')) === '0', 20_000);
   assert.equal(await writeWithin(p, 1_000), false, 'with the standby listed but gone, a write waits');

@@ -19,6 +19,8 @@ export interface Inspection extends InstanceClassification {
   /** Current timeline and WAL position, when known (session or controldata). */
   timeline: number | undefined;
   lsn: Lsn | undefined;
+  /** What the server said of itself, when it answered. */
+  standing: Standing | undefined;
 }
 
 const controlOrUndefined = async (env: PgEnv): Promise<ControlData | undefined> => {
@@ -71,5 +73,5 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
     // A standby's received LSN can trail its replay (it starts at the segment streaming began): take the further.
     lsn = cls.state === 'primary' ? standing.currentLsn : maxLsn(standing.receiveLsn, standing.replayLsn) ?? lsn;
   }
-  return { ...cls, session, control, timeline, lsn };
+  return { ...cls, session, control, timeline, lsn, standing };
 };

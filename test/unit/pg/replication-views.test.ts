@@ -9,9 +9,18 @@ const row: ReplicationRow = {
   writeLagS: 0.001, flushLagS: 0.002, replayLagS: 1.5,
 };
 
+test('standbyLags(): a standby caught up with its lag times cleared lags 0 s; one behind with none is unknown', () => {
+  const idle = { ...row, flushLsn: parseLsn('0/5000000'), replayLsn: parseLsn('0/5000000'), flushLagS: undefined, replayLagS: undefined };
+  const [caughtUp] = standbyLags([idle], parseLsn('0/5000000'));
+  assert.equal(caughtUp?.flushLagS, 0);
+  assert.equal(caughtUp?.replayLagS, 0);
+  const [behind] = standbyLags([{ ...idle, replayLsn: parseLsn('0/4000000') }], parseLsn('0/5000000'));
+  assert.equal(behind?.replayLagS, undefined);
+});
+
 test('standbyLags() measures flush and replay lag in bytes from the current position', () => {
   const [lag] = standbyLags([row, { ...row, applicationName: 'node3', flushLsn: undefined, replayLsn: undefined, replayLagS: undefined }], parseLsn('0/5000000'));
-  assert.deepEqual(lag, { name: 'node2', state: 'streaming', syncState: 'sync', flushLagBytes: 0x200000n, replayLagBytes: 0x1000000n, replayLagS: 1.5 });
+  assert.deepEqual(lag, { name: 'node2', state: 'streaming', syncState: 'sync', flushLagBytes: 0x200000n, replayLagBytes: 0x1000000n, flushLagS: 0.002, replayLagS: 1.5 });
   const text = renderStandbyLags(standbyLags([row, { ...row, applicationName: '', replayLsn: undefined, replayLagS: undefined }], parseLsn('0/5000000')));
   assert.equal(text, 'node2 state=streaming sync_state=sync flush_lag=2.0 MiB replay_lag=16.0 MiB replay_lag_s=1.500\n(no application_name) state=streaming sync_state=sync flush_lag=2.0 MiB replay_lag=- replay_lag_s=-');
 });
