@@ -1,0 +1,402 @@
+// The INSTALLED postgresql agent as a promotable clone in a real two-node cluster: Pacemaker 2.1.5 +
+// corosync 3.1.7 (knet, two_node), no systemd. Each node (pga, pgb) is a lab network namespace plus
+// its own mount, UTS, PID and IPC namespaces (test/helpers/pacemaker-cluster.ts). Each node has its
+// own PostgreSQL 15 data directory at the same path, /var/lib/pgbeat-lab/data (a per-node temp dir
+// bind-mounted in the node's mount namespace), run as `postgres`.
+//
+// Bootstrap, with nothing set by hand:
+// - pga is initdb'd as a primary and stopped cleanly; pgb's data directory is empty, and the agent
+//   clones it with pg_basebackup from primary_host (the VIP) when it starts.
+// - A promotable clone starts as standbys everywhere, and Pacemaker promotes only an instance with a
+//   promotion score. The agent's start records that pga was a cleanly shut down primary; while no
+//   primary streams to it, its monitor gives it a low bootstrap score, and its promote needs no sync
+//   flag (it holds every commit of its timeline). pgb, empty, gets neither.
+// - Ordering of the empty standby: pgb's first start runs while no VIP exists, so its pg_basebackup
+//   fails and Pacemaker records a start failure. The clone has failure-timeout=15s, so Pacemaker
+//   expires that failure by itself and starts pgb again, by then with the VIP on the promoted pga.
+//   No cleanup is run by the test: the retry is Pacemaker's.
+//
+// Node loss is simulated as a power cut: the node's PID 1 is SIGKILLed (the kernel ends corosync,
+// Pacemaker and PostgreSQL of that node) and its switch port goes down; "reboot" removes the
+// addresses the dead kernel held (the VIP) and brings the port back before the stack starts again.
+// Needs root, pacemaker, corosync and postgresql-15 (scripts/setup-system.sh).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { installIntoSystem } from '../helpers/install.ts';
+import { addressesOf, createLab, ip, type Lab } from '../helpers/netns.ts';
+import {
+  createPacemakerCluster, missingClusterBinaries, NODE_PATH, waitUntil, type ClusterNode, type PacemakerCluster, type Run,
+} from '../helpers/pacemaker-cluster.ts';
+import { PG_BINDIR } from '../helpers/pg.ts';
+
+const NIC = 'eth0';
+const VIP = '192.0.2.100';
+const LAB_DIR = '/var/lib/pgbeat-lab';
+const PGDATA = `${LAB_DIR}/data`;
+const SOCKET_DIR = '/var/run/postgresql';
+const NODES = [
+  { name: 'pga', address: '192.0.2.1' },
+  { name: 'pgb', address: '192.0.2.2' },
+] as const;
+const RSC = 'pgsql';
+const CLONE = 'pgsql-clone';
+const SCORE_ATTR = `master-${RSC}`;
+const SYNC_ATTR = `pgbeat-${RSC}-sync`;
+const LAG_ATTR = `pgbeat-${RSC}-lag-bytes`;
+const TIMEOUT_MS = 120_000;
+
+const missing = [...missingClusterBinaries(), ...['initdb', 'pg_ctl', 'psql', 'postgres'].filter((b) => !existsSync(join(PG_BINDIR, b)))];
+if (missing.length) console.log(`# pg-pacemaker-cluster: skipped, missing binaries: ${missing.join(', ')}`);
+
+let lab: Lab | undefined;
+let cluster: PacemakerCluster | undefined;
+let install: ReturnType<typeof installIntoSystem> | undefined;
+const temps: string[] = [];
+/** Per node: the host directory shown at LAB_DIR inside the node. */
+const labDirs = new Map<string, string>();
+
+const pgIds = (): { uid: number; gid: number } => ({
+  uid: Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
+  gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
+});
+
+/** Runs a PostgreSQL binary as postgres on the host (setup only; the servers run inside the nodes). */
+const asPostgres = (bin: string, args: string[], input?: string): Run => {
+  const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BINDIR, bin), ...args], {
+    encoding: 'utf8', env: { PATH: NODE_PATH, LANG: 'C' }, timeout: 120_000, cwd: '/', input,
+  });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+};
+
+/** psql as postgres over the node's own socket; throws with psql's words on failure. */
+const sql = (node: ClusterNode, text: string, timeoutMs = 20_000): string => {
+  const r = node.run(['runuser', '-u', 'postgres', '--', join(PG_BINDIR, 'psql'), '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
+    '-h', SOCKET_DIR, '-p', '5432', '-d', 'postgres', '-c', text], { timeoutMs });
+  if (r.status !== 0) throw new Error(`psql on ${node.spec.name} (${r.status}): ${r.out.trim()}`);
+  return r.stdout.trim();
+};
+const trySql = (node: ClusterNode, text: string, timeoutMs = 20_000): string | undefined => {
+  try {
+    return sql(node, text, timeoutMs);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The clone's instances as crm_mon sees them from `from`: node -> role. */
+const roles = (from: ClusterNode): Map<string, string> => {
+  const r = from.run(['crm_mon', '-1', '--output-as=xml'], { timeoutMs: 15_000 });
+  const out = new Map<string, string>();
+  if (r.status !== 0) return out;
+  const clone = r.stdout.match(new RegExp(`<clone id="${CLONE}"[\\s\\S]*?</clone>`))?.[0] ?? '';
+  for (const m of clone.matchAll(/<resource id="[^"]+"[^>]*\brole="(\w+)"[^>]*>\s*<node name="([^"]+)"/g)) out.set(m[2]!, m[1]!);
+  return out;
+};
+const promotedNodes = (from: ClusterNode): string[] => [...roles(from)].filter(([, r]) => r === 'Promoted').map(([n]) => n);
+
+/** A transient node attribute through crm_attribute (undefined when unset). */
+const attribute = (from: ClusterNode, node: string, name: string): string | undefined => {
+  const r = from.run(['crm_attribute', '--lifetime', 'reboot', '--node', node, '--name', name, '--query', '--quiet'], { timeoutMs: 15_000 });
+  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
+};
+
+const crmMon = (from: ClusterNode): string => from.run(['crm_mon', '-1', '-A', '-f', '-r'], { timeoutMs: 15_000 }).out;
+const diagnose = (...nodes: ClusterNode[]): string =>
+  nodes.map((n) => `${n.running() ? crmMon(n) : `${n.spec.name}: down`}\n${n.logs(60)}\n--- ${n.spec.name} server log ---\n${serverLog(n)}`).join('\n');
+const serverLog = (n: ClusterNode): string => {
+  const f = join(labDirs.get(n.spec.name)!, 'data', 'pgbeat-server.log');
+  try {
+    return readFileSync(f, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  } catch {
+    return '(none)';
+  }
+};
+
+const cib = (node: ClusterNode, args: string[]): void => {
+  const r = node.run(['cibadmin', ...args], { timeoutMs: 30_000 });
+  assert.equal(r.status, 0, `cibadmin ${args.slice(0, 3).join(' ')}: ${r.out}`);
+};
+
+const nv = (prefix: string, pairs: Record<string, string>): string =>
+  Object.entries(pairs).map(([k, v]) => `<nvpair id="${prefix}-${k}" name="${k}" value="${v}"/>`).join('');
+
+/** The configuration the test loads with cibadmin. */
+const CLUSTER_OPTIONS = `<cluster_property_set id="pgbeat-options">${nv('opt', {
+  'stonith-enabled': 'false',
+  'no-quorum-policy': 'ignore',
+  'cluster-recheck-interval': '10s',
+})}</cluster_property_set>`;
+
+const RESOURCES = `<resources>
+  <clone id="${CLONE}">
+    <meta_attributes id="${CLONE}-meta">${nv(`${CLONE}-meta`, {
+      promotable: 'true', notify: 'true', 'promoted-max': '1', 'promoted-node-max': '1', 'clone-max': '2', 'clone-node-max': '1',
+    })}</meta_attributes>
+    <primitive id="${RSC}" class="ocf" provider="pgbeat" type="postgresql">
+      <instance_attributes id="${RSC}-params">${nv(`${RSC}-params`, {
+        pgdata: PGDATA, pghost: SOCKET_DIR, pgport: '5432', primary_host: VIP,
+        peers: NODES.map((n) => `${n.name}=${n.address}`).join(' '), repuser: 'replicator', sync_mode: 'fallback',
+      })}</instance_attributes>
+      <meta_attributes id="${RSC}-meta">${nv(`${RSC}-meta`, { 'failure-timeout': '15s' })}</meta_attributes>
+      <operations>
+        <op id="${RSC}-start" name="start" interval="0s" timeout="120s"/>
+        <op id="${RSC}-stop" name="stop" interval="0s" timeout="120s"/>
+        <op id="${RSC}-promote" name="promote" interval="0s" timeout="60s"/>
+        <op id="${RSC}-demote" name="demote" interval="0s" timeout="120s"/>
+        <op id="${RSC}-notify" name="notify" interval="0s" timeout="60s"/>
+        <op id="${RSC}-monitor-promoted" name="monitor" interval="3s" role="Promoted" timeout="20s"/>
+        <op id="${RSC}-monitor-unpromoted" name="monitor" interval="4s" role="Unpromoted" timeout="20s"/>
+      </operations>
+    </primitive>
+  </clone>
+  <primitive id="vip" class="ocf" provider="pgbeat" type="IPaddr">
+    <instance_attributes id="vip-params">${nv('vip-params', { ip: VIP, cidr_netmask: '24', nic: NIC })}</instance_attributes>
+    <operations>
+      <op id="vip-start" name="start" interval="0s" timeout="20s"/>
+      <op id="vip-stop" name="stop" interval="0s" timeout="20s"/>
+      <op id="vip-monitor" name="monitor" interval="5s" timeout="20s"/>
+    </operations>
+  </primitive>
+</resources>`;
+
+const CONSTRAINTS = `<constraints>
+  <rsc_colocation id="vip-with-promoted" score="INFINITY" rsc="vip" with-rsc="${CLONE}" with-rsc-role="Promoted"/>
+  <rsc_order id="promote-then-vip" kind="Mandatory" first="${CLONE}" first-action="promote" then="vip" then-action="start"/>
+</constraints>`;
+
+/** pga: initdb, settings, pg_hba, the replicator role (single-user mode), stopped cleanly. pgb: an empty directory. */
+const preparePostgres = (): void => {
+  const ids = pgIds();
+  for (const n of NODES) {
+    const dir = mkdtempSync(join(tmpdir(), `pgbeat-lab-${n.name}-`));
+    temps.push(dir);
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    chownSync(join(dir, 'data'), ids.uid, ids.gid);
+    labDirs.set(n.name, dir);
+  }
+  const data = join(labDirs.get('pga')!, 'data');
+  const init = asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N']);
+  assert.equal(init.status, 0, init.out);
+  // listen_addresses='*': the primary must also answer on the VIP, which arrives after it starts.
+  appendFileSync(join(data, 'postgresql.conf'), [
+    '', '# pgbeat cluster test',
+    "listen_addresses = '*'", 'port = 5432', `unix_socket_directories = '${SOCKET_DIR}'`, "cluster_name = 'pgbeat_lab'",
+    'wal_level = replica', 'max_wal_senders = 10', 'max_replication_slots = 10', 'hot_standby = on', 'wal_log_hints = on',
+    "wal_keep_size = '128MB'", "shared_buffers = '32MB'", 'logging_collector = off', '',
+  ].join('\n'));
+  appendFileSync(join(data, 'pg_hba.conf'), '\nhost replication all 192.0.2.0/24 trust\nhost all all 192.0.2.0/24 trust\n');
+  // Single-user mode: no socket, no port; each line is one statement. The grants let the replication
+  // user run pg_rewind and ask for a checkpoint (README, "Rejoin").
+  const single = asPostgres('postgres', ['--single', '-D', data, 'postgres'], [
+    'CREATE ROLE replicator WITH LOGIN REPLICATION',
+    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO replicator',
+    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO replicator',
+    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO replicator',
+    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO replicator',
+    'GRANT pg_checkpoint TO replicator',
+    'CREATE TABLE pgbeat_rows (id int PRIMARY KEY, note text)',
+    '',
+  ].join('\n'));
+  assert.equal(single.status, 0, single.out);
+  assert.doesNotMatch(single.out, /ERROR/, single.out);
+  const cd = asPostgres('pg_controldata', [data]);
+  assert.match(cd.stdout, /Database cluster state:\s+shut down$/m, cd.out);
+  assert.deepEqual(readdirSync(join(labDirs.get('pgb')!, 'data')), [], 'pgb starts from an empty data directory');
+};
+
+/** Power cut: PID 1 of the node SIGKILLed (everything of the node dies with it), switch port down. */
+const powerOff = async (node: ClusterNode, port: string): Promise<void> => {
+  ip('-n', lab!.switchNs, 'link', 'set', port, 'down');
+  await node.kill();
+};
+
+/** Reboot after a power cut: the dead kernel's addresses (the VIP) are gone, the port is back, the stack starts. */
+const powerOn = async (node: ClusterNode, ns: string, port: string): Promise<void> => {
+  for (const a of addressesOf(ns, NIC)) if (a.startsWith(`${VIP}/`)) ip('-n', ns, 'addr', 'del', a, 'dev', NIC);
+  ip('-n', lab!.switchNs, 'link', 'set', port, 'up');
+  await node.start();
+};
+
+/** With PGBEAT_CLUSTER_LOGS=<dir>, each node's logs are copied there before the teardown (for CI). */
+const keepLogs = (): void => {
+  const dest = process.env['PGBEAT_CLUSTER_LOGS'];
+  if (!dest) return;
+  for (const n of cluster?.nodes ?? []) {
+    const to = join(dest, n.spec.name);
+    mkdirSync(to, { recursive: true });
+    for (const [from, name] of [[join(n.base, 'log-pacemaker', 'pacemaker.log'), 'pacemaker.log'], [join(n.base, 'log-corosync', 'corosync.log'), 'corosync.log'],
+      [join(labDirs.get(n.spec.name)!, 'data', 'pgbeat-server.log'), 'pgbeat-server.log']] as const) {
+      if (existsSync(from)) copyFileSync(from, join(to, name));
+    }
+  }
+};
+
+const labNamespaces = (): string[] => (lab ? [lab.switchNs, lab.host(0), lab.host(1)] : []);
+
+describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
+  let pga: ClusterNode;
+  let pgb: ClusterNode;
+  const rowsBeforeFailure = 200;
+
+  before(async () => {
+    install = installIntoSystem();
+    lab = createLab(2, [[`${NODES[0].address}/24`], [`${NODES[1].address}/24`]], NIC);
+    preparePostgres();
+    cluster = createPacemakerCluster(NODES.map((n, i) => ({
+      name: n.name, ns: lab!.host(i), address: n.address, binds: [{ source: labDirs.get(n.name)!, target: LAB_DIR }],
+    })));
+    pga = cluster.node('pga');
+    pgb = cluster.node('pgb');
+    await cluster.startAll();
+  });
+
+  after(async () => {
+    const names = labNamespaces();
+    try {
+      keepLogs();
+      // Maintenance mode first, so Pacemaker does not recover the servers we are about to stop.
+      const live = cluster?.nodes.find((n) => n.running());
+      live?.run(['crm_attribute', '--type', 'crm_config', '--name', 'maintenance-mode', '--update', 'true'], { timeoutMs: 15_000 });
+      for (const n of cluster?.nodes ?? []) {
+        // Stop PostgreSQL we started through the cluster (immediate, as postgres), then the node.
+        if (n.running() && existsSync(join(labDirs.get(n.spec.name)!, 'data', 'postmaster.pid'))) {
+          n.run(['runuser', '-u', 'postgres', '--', join(PG_BINDIR, 'pg_ctl'), '-D', PGDATA, 'stop', '-m', 'immediate', '-w', '-t', '20'], { timeoutMs: 30_000 });
+        }
+      }
+      await cluster?.cleanup();
+    } finally {
+      lab?.cleanup();
+      install?.restore();
+      for (const d of temps) rmSync(d, { recursive: true, force: true });
+    }
+    const left = ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns && names.includes(ns));
+    assert.deepEqual(left, [], 'every namespace of this test is gone');
+  });
+
+  it('the two nodes form a quorate cluster: corosync membership and Pacemaker online on both', async () => {
+    const online = await cluster!.waitOnline('pga', ['pga', 'pgb'], TIMEOUT_MS);
+    assert.ok(online, diagnose(pga, pgb));
+    const q = pgb.run(['corosync-quorumtool', '-s']);
+    assert.match(q.stdout, /Quorate:\s+Yes/, q.out);
+    assert.match(q.stdout, /2Node/, q.out);
+    assert.equal(pga.run(['hostname']).stdout.trim(), 'pga', 'the UTS namespace carries the node name');
+  });
+
+  it('is configured with cibadmin: options, the promotable clone, the VIP, colocation and order', () => {
+    cib(pga, ['--create', '--scope', 'crm_config', '--xml-text', CLUSTER_OPTIONS]);
+    cib(pga, ['--modify', '--scope', 'configuration', '--xml-text', `<configuration>${RESOURCES}${CONSTRAINTS}</configuration>`]);
+    const q = pga.run(['cibadmin', '--query', '--scope', 'resources']);
+    assert.match(q.stdout, /<clone id="pgsql-clone">/, q.out);
+    assert.match(q.stdout, /name="promotable" value="true"/);
+    const v = pga.run(['crm_verify', '-L', '-V']);
+    assert.equal(v.status, 0, v.out);
+  });
+
+  it('promotes exactly one node (pga), clones pgb from it, and pgb streams synchronously', async () => {
+    const promoted = await waitUntil(() => promotedNodes(pga).join() === 'pga', { timeoutMs: TIMEOUT_MS, stepMs: 1_000 });
+    assert.ok(promoted, `pga was not promoted:\n${diagnose(pga, pgb)}`);
+    // pgb's first start failed (no VIP yet); Pacemaker retries it after failure-timeout.
+    const both = await waitUntil(() => {
+      const r = roles(pga);
+      return r.get('pga') === 'Promoted' && r.get('pgb') === 'Unpromoted';
+    }, { timeoutMs: TIMEOUT_MS, stepMs: 1_000 });
+    assert.ok(both, `pgb did not become an unpromoted instance:\n${diagnose(pga, pgb)}`);
+    assert.deepEqual(roles(pgb), new Map([['pga', 'Promoted'], ['pgb', 'Unpromoted']]), 'pgb sees the same');
+    const locate = pga.run(['crm_resource', '--resource', CLONE, '--locate']);
+    assert.match(locate.stdout, /is running on: pga Promoted/, locate.out);
+    assert.ok(addressesOf(lab!.host(0), NIC).includes(`${VIP}/24`), 'the VIP is on the promoted node');
+    assert.ok(!addressesOf(lab!.host(1), NIC).includes(`${VIP}/24`));
+
+    // The cloned standby streams from the primary through the VIP, and the primary made it synchronous.
+    const streaming = await waitUntil(
+      () => sql(pga, "SELECT state || ',' || sync_state FROM pg_stat_replication WHERE application_name = 'pgb'") === 'streaming,sync',
+      { timeoutMs: 60_000, stepMs: 500 },
+    );
+    assert.ok(streaming, `pgb is not a synchronous streaming standby: ${trySql(pga, 'SELECT * FROM pg_stat_replication')}\n${diagnose(pga, pgb)}`);
+    assert.equal(sql(pga, 'SELECT pg_is_in_recovery()'), 'f');
+    assert.equal(sql(pgb, 'SELECT pg_is_in_recovery()'), 't');
+    assert.equal(sql(pga, 'SHOW synchronous_standby_names'), 'FIRST 1 ("pgb")');
+    assert.equal(sql(pgb, 'SELECT system_identifier FROM pg_control_system()'), sql(pga, 'SELECT system_identifier FROM pg_control_system()'));
+    assert.match(sql(pgb, 'SHOW primary_conninfo'), new RegExp(`host=${VIP.replace(/\./g, '\\.')}`));
+  });
+
+  it('a row written on the primary is readable on the standby', async () => {
+    sql(pga, "INSERT INTO pgbeat_rows VALUES (1, 'written on pga')");
+    const seen = await waitUntil(() => trySql(pgb, 'SELECT note FROM pgbeat_rows WHERE id = 1') === 'written on pga', { timeoutMs: 30_000 });
+    assert.ok(seen, 'pgb replays the row');
+  });
+
+  it('the agent publishes promotion scores and pgbeat attributes the cluster can see', async () => {
+    // The primary's monitor (every 3 s) replaces the bootstrap score 1 with 1001, and ranks pgb 1000.
+    const published = await waitUntil(
+      () => attribute(pgb, 'pga', SCORE_ATTR) === '1001' && attribute(pgb, 'pgb', SCORE_ATTR) === '1000' && attribute(pgb, 'pgb', SYNC_ATTR) === '1',
+      { timeoutMs: 30_000, stepMs: 500 },
+    );
+    assert.ok(published, `scores: pga=${attribute(pgb, 'pga', SCORE_ATTR)} pgb=${attribute(pgb, 'pgb', SCORE_ATTR)} sync=${attribute(pgb, 'pgb', SYNC_ATTR)}\n${crmMon(pga)}`);
+    assert.match(attribute(pga, 'pgb', LAG_ATTR) ?? '', /^\d+$/, 'replay lag of pgb in bytes');
+    const a = pga.run(['crm_mon', '-A1']);
+    assert.match(a.stdout, new RegExp(`\\* ${SCORE_ATTR}\\s*: 1001`), a.out);
+    assert.match(a.stdout, new RegExp(`\\* ${SYNC_ATTR}\\s*: 1`), a.out);
+  });
+
+  let failoverMs = 0;
+  it('node loss of the primary: pgb is promoted, takes the VIP, accepts writes, and has every committed row', async () => {
+    // Synchronous commits: each returns only once pgb has the commit record.
+    sql(pga, `INSERT INTO pgbeat_rows SELECT g, 'before failure' FROM generate_series(2, ${rowsBeforeFailure}) g`);
+    for (let i = 0; i < 20; i++) sql(pga, `INSERT INTO pgbeat_rows VALUES (${rowsBeforeFailure + 1 + i}, 'one commit each')`);
+    const committed = Number(sql(pga, 'SELECT count(*) FROM pgbeat_rows'));
+    assert.equal(committed, rowsBeforeFailure + 20);
+    const pm = readFileSync(join(labDirs.get('pga')!, 'data', 'postmaster.pid'), 'utf8').split('\n')[0];
+    assert.match(pm ?? '', /^\d+$/, 'pga runs a postmaster');
+
+    const t0 = Date.now();
+    await powerOff(pga, 'p0');
+    let firstWrite = 0;
+    let attempt = 0;
+    const wrote = await waitUntil(() => {
+      attempt += 1;
+      if (trySql(pgb, `INSERT INTO pgbeat_rows VALUES (${1_000_000 + attempt}, 'first write after failover')`, 3_000) === undefined) return false;
+      firstWrite = Date.now();
+      return true;
+    }, { timeoutMs: TIMEOUT_MS, stepMs: 200 });
+    assert.ok(wrote, `pgb never accepted a write:\n${diagnose(pgb)}`);
+    failoverMs = firstWrite - t0;
+    console.log(`# failover: node loss of pga -> first accepted write on pgb in ${failoverMs} ms`);
+
+    // The write can land a moment before the promote operation's result reaches the CIB.
+    const recorded = await waitUntil(() => promotedNodes(pgb).join() === 'pgb', { timeoutMs: 30_000, stepMs: 500 });
+    assert.ok(recorded, crmMon(pgb));
+    assert.equal(sql(pgb, 'SELECT pg_is_in_recovery()'), 'f');
+    assert.equal(Number(sql(pgb, `SELECT count(*) FROM pgbeat_rows WHERE id <= ${committed}`)), committed, 'no committed row was lost');
+    const vipMoved = await waitUntil(() => addressesOf(lab!.host(1), NIC).includes(`${VIP}/24`), { timeoutMs: 30_000 });
+    assert.ok(vipMoved, `the VIP did not follow the promotion:\n${crmMon(pgb)}`);
+    assert.match(pgb.run(['crm_mon', '-1']).stdout, /OFFLINE: \[ pga \]/, 'the survivor sees pga gone and carries on (two_node, no fencing)');
+  });
+
+  it('the old primary comes back as a standby of the new primary; one Promoted in the cluster', async () => {
+    await powerOn(pga, lab!.host(0), 'p0');
+    const rejoined = await waitUntil(() => {
+      const r = roles(pgb);
+      return r.get('pgb') === 'Promoted' && r.get('pga') === 'Unpromoted';
+    }, { timeoutMs: TIMEOUT_MS, stepMs: 1_000 });
+    assert.ok(rejoined, `pga did not rejoin as an unpromoted instance:\n${diagnose(pga, pgb)}`);
+    const streaming = await waitUntil(
+      () => sql(pgb, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'pga' AND state = 'streaming'") === '1',
+      { timeoutMs: 60_000, stepMs: 500 },
+    );
+    assert.ok(streaming, `pga does not stream from pgb:\n${diagnose(pga, pgb)}`);
+    assert.deepEqual(promotedNodes(pga), ['pgb'], 'exactly one Promoted instance');
+    assert.equal(sql(pga, 'SELECT pg_is_in_recovery()'), 't');
+    sql(pgb, "INSERT INTO pgbeat_rows VALUES (2000000, 'written on pgb after rejoin')");
+    const seen = await waitUntil(() => trySql(pga, 'SELECT note FROM pgbeat_rows WHERE id = 2000000') === 'written on pgb after rejoin', { timeoutMs: 30_000 });
+    assert.ok(seen, 'pga replays writes of the new primary');
+    assert.equal(sql(pga, 'SELECT count(*) FROM pgbeat_rows'), sql(pgb, 'SELECT count(*) FROM pgbeat_rows'));
+    const how = pga.pacemakerLog().match(/rejoin [^\n]*?: (follow|rewind|rebuild|refuse)[^\n]*/)?.[0];
+    console.log(`# rejoin of pga: ${how ?? '(no rejoin line in the log)'}`);
+  });
+});
