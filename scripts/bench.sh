@@ -110,6 +110,12 @@ section_postgresql() {
   ms=$(median postgresql 'pgbeat postgresql monitor (standby)') ss=$(median postgresql 'stock pgsql monitor (standby)')
   verdict 'monitor primary pgbeat/stock' "$(calc "$mp / $sp")" x '<=' 0.3 "$(calc "$(minimum postgresql 'pgbeat postgresql monitor (primary)') / $(minimum postgresql 'stock pgsql monitor (primary)')")"
   verdict 'monitor standby pgbeat/stock' "$(calc "$ms / $ss")" x '<=' 0.3 "$(calc "$(minimum postgresql 'pgbeat postgresql monitor (standby)') / $(minimum postgresql 'stock pgsql monitor (standby)')")"
+  # Where our time goes: Node's own start (the empty script of the IPaddr section) is a floor no
+  # agent written for Node goes below; the rest is the monitor's work.
+  local floor
+  floor=$(median ipaddr 'node floor (empty script)')
+  verdict 'monitor primary pgbeat - node floor' "$(calc "$mp - $floor")" ms - '' "$(calc "$(minimum postgresql 'pgbeat postgresql monitor (primary)') - $(minimum ipaddr 'node floor (empty script)')")"
+  verdict 'node floor / stock pgsql monitor (primary)' "$(calc "$floor / $sp")" x - '' "$(calc "$(minimum ipaddr 'node floor (empty script)') / $(minimum postgresql 'stock pgsql monitor (primary)')")"
 
   # Promote time: from the promote call to the first write the new primary accepts.
   runuser -u postgres -- "$PGBIN/psql" -h "$p/sock" -p 55491 -qAtc 'CREATE TABLE IF NOT EXISTS bench_w (x int)' postgres
