@@ -5,7 +5,8 @@
 // cost; V8 can skip that with a code cache. After a monitor that compiled from scratch, the
 // functions it used are saved to HA_RSCTMP (default /run/resource-agents, cleared at boot) as
 // pgbeat-<agent>-<build hash>-<node version>.v8cache; later monitors start from it. V8 rejects a cache
-// that does not match the source, its version or its flags, and a new one is written. A cache
+// that does not match the source, its version or its flags, and a new one is written (removing
+// this agent's caches of other builds). A cache
 // is executable code: it is read and written only in a directory owned by this user and writable by
 // no one else, from a file this user owns and no one else can write.
 /* global __pgbeatMain, __pgbeatBuild */
@@ -54,6 +55,13 @@
       try {
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file);
+        // Caches of earlier builds or Node versions of this agent will never be read again.
+        var prefix = 'pgbeat-' + path.basename(__filename) + '-';
+        fs.readdirSync(path.dirname(file)).forEach(function (f) {
+          if (f.indexOf(prefix) === 0 && /^[0-9a-f]{16}-v[0-9.]+\.v8cache$/.test(f.slice(prefix.length)) && f !== path.basename(file)) {
+            fs.unlinkSync(path.join(path.dirname(file), f));
+          }
+        });
       } catch (e) {
         try {
           fs.unlinkSync(tmp);

@@ -44,6 +44,18 @@ it('the first monitor writes the cache (mode 0600); later ones use it and leave 
   assert.equal(statSync(join(dir, file)).mtimeMs, first.mtimeMs, 'an accepted cache is not rewritten');
 });
 
+it('a cache of another build is removed when this build writes its own; other agents\' are kept', () => {
+  const dir = stateDir();
+  const stale = join(dir, 'pgbeat-postgresql-0123456789abcdef-v20.0.0.v8cache');
+  const other = join(dir, 'pgbeat-IPaddr-0123456789abcdef-v20.0.0.v8cache');
+  writeFileSync(stale, 'old', { mode: 0o600 });
+  writeFileSync(other, 'old', { mode: 0o600 });
+  assert.equal(monitor(dir).code, 0);
+  assert.equal(caches(dir).length, 2, caches(dir).join(' '));
+  assert.ok(!caches(dir).includes('pgbeat-postgresql-0123456789abcdef-v20.0.0.v8cache'), 'the stale cache is gone');
+  assert.ok(caches(dir).includes('pgbeat-IPaddr-0123456789abcdef-v20.0.0.v8cache'), 'another agent\'s cache is not ours to remove');
+});
+
 it('a damaged cache is rejected and replaced; the monitor answers as usual', () => {
   const dir = stateDir();
   assert.equal(monitor(dir).code, 0);
