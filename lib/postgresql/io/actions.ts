@@ -18,7 +18,7 @@ import { inspectOnce, waitForState } from './wait.ts';
 import { localSession } from './local-session.ts';
 import { lastPrimarySighting } from './last-primary.ts';
 import { readPublishedPositions } from './pacemaker-duty.ts';
-import { isFormerPrimary, recordFormerPrimary } from './former-primary.ts';
+import { forgetFormerPrimary, isFormerPrimary, noteStartState } from './former-primary.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -85,6 +85,7 @@ const promoteStandby = async (env: PgEnv): Promise<void> => {
   const r = await env.ctl.promote({ timeoutMs: env.left() });
   if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot promote ${env.p.pgdata}: ${describeFailure(r)}`);
   await waitForState(env, ['primary'], 'the promoted instance to accept writes');
+  forgetFormerPrimary(env);
   const session = await localSession(env);
   try {
     await ensurePeerSlots(env, session);
@@ -97,6 +98,7 @@ const promoteStandby = async (env: PgEnv): Promise<void> => {
 export const startPg = async (input: Input): Promise<OcfCode> => {
   const env = await pgEnv(input);
   if (env.mode === 'promotable' && isEmptyDataDir(env.p.pgdata)) {
+    noteStartState(env, undefined);
     await runAsStandby(env, await inspectOnce(env));
     return OCF_SUCCESS;
   }
@@ -106,7 +108,7 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
       env.log.info(`${env.p.pgdata} already runs as ${i.state}`);
       return OCF_SUCCESS;
     }
-    if (i.control) recordFormerPrimary(env, i.control);
+    noteStartState(env, i.control);
     await runAsStandby(env, i);
     return OCF_SUCCESS;
   }
