@@ -33,7 +33,8 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
   const { serialize, parse } = await import('pg-protocol');
   // getBuiltinModule, not import(): a dynamic import of a built-in starts Node's ESM loader (~3 ms).
   const net = process.getBuiltinModule('node:net');
-  const socket: Socket = t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port });
+  // Over TCP, Nagle's algorithm would hold a pipelined statement back until the previous one's ACK.
+  const socket: Socket = t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port, noDelay: true });
   // Exchanges written and not yet answered, oldest first.
   const pending: Pending[] = [];
   let broken: Error | undefined;
