@@ -44,11 +44,12 @@ it('the primary publishes scores (1001 itself, 1000 the synchronous standby, -10
   assert.ok(c.includes('--lifetime reboot --node s --name pgbeat-pgsql-sync --update 1'), c.join('\n'));
   assert.ok(c.includes('--lifetime reboot --node q --name pgbeat-pgsql-sync --update 0'), c.join('\n'));
   assert.ok(c.some((l) => /^--lifetime reboot --node s --name pgbeat-pgsql-lag-bytes --update \d+$/.test(l)), c.join('\n'));
+  assert.ok(c.some((l) => /^--lifetime reboot --node s --name pgbeat-pgsql-lag-seconds --update \d+$/.test(l)), c.join('\n'));
 });
 
 it('unchanged scores and flags are not published again (each crm_attribute call costs tens of ms)', () => {
   // Lag may move between two monitors (background WAL); scores and flags must not be re-sent.
-  const stable = () => calls().filter((l) => !l.includes('lag-bytes')).length;
+  const stable = () => calls().filter((l) => !l.includes('lag-')).length;
   const before = stable();
   assert.equal(monitor().code, 8);
   assert.equal(stable(), before);

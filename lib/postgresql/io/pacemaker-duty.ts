@@ -53,10 +53,13 @@ export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, rows: 
   const flag = pgbeatAttribute(env.input.ctx.instance, 'sync');
   for (const [node, n] of promotionScores(input)) values.set(`${node}\u0000${score}`, [node, String(n)]);
   for (const [node, f] of syncFlags(input)) values.set(`${node}\u0000${flag}`, [node, f]);
-  // Replay lag in bytes per streaming standby, for crm_mon -A and alerting.
+  // Replay lag per streaming standby, in bytes and whole seconds, for crm_mon -A and alerting.
   const lagName = pgbeatAttribute(env.input.ctx.instance, 'lag-bytes');
+  const secondsName = pgbeatAttribute(env.input.ctx.instance, 'lag-seconds');
   for (const lag of standbyLags(rows, i.lsn)) {
-    if (nodes.includes(lag.name) && lag.replayLagBytes !== undefined) values.set(`${lag.name}\u0000${lagName}`, [lag.name, String(lag.replayLagBytes)]);
+    if (!nodes.includes(lag.name)) continue;
+    if (lag.replayLagBytes !== undefined) values.set(`${lag.name}\u0000${lagName}`, [lag.name, String(lag.replayLagBytes)]);
+    if (lag.replayLagS !== undefined) values.set(`${lag.name}\u0000${secondsName}`, [lag.name, String(Math.round(lag.replayLagS))]);
   }
   await publishChanged(env, attrs, values);
 };
