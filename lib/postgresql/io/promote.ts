@@ -1,0 +1,91 @@
+// Promotion: the checks a standby passes before it becomes primary (every reachable peer, what
+// Pacemaker's attributes and this standby's own records tell), and the promotion itself.
+import { OCF_ERR_GENERIC } from '../../ocf/exit-codes.ts';
+import { OcfError } from '../../ocf/ocf-error.ts';
+import { describeFailure } from '../../exec/result.ts';
+import { mayPromote, type Candidate } from '../../pg/promotion.ts';
+import type { PgSession } from '../../pg/io/session.ts';
+import type { PgEnv } from './env.ts';
+import type { Inspection } from './inspect.ts';
+import { askPeers, describePeers } from './peers.ts';
+import { ensurePeerSlots, syncKnowledge } from './duties.ts';
+import { waitForState } from './wait.ts';
+import { localSession } from './local-session.ts';
+import { lastPrimarySighting } from './last-primary.ts';
+import { readPublishedPositions } from './pacemaker-duty.ts';
+import { forgetFormerPrimary, isFormerPrimary } from './former-primary.ts';
+
+/** This node as a candidate; throws when its position is not known. */
+export const self = (env: PgEnv, i: Inspection): Candidate => {
+  if (i.timeline === undefined || i.lsn === undefined) {
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot tell the timeline and WAL position of ${env.p.pgdata} (${i.reason})`);
+  }
+  return { name: env.node, timeline: i.timeline, lsn: i.lsn };
+};
+
+/** Refuses (throws with the reason) unless this standby may be promoted now. */
+export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
+  const peers = await askPeers(env);
+  // Acknowledged commits live in some node's WAL: when every peer answers (and mayPromote finds
+  // none ahead of us), we hold all of them whether or not we were synchronous.
+  const everyoneAnswered = peers.every((p) => p.reachable);
+  // Under Pacemaker, peers we cannot reach may have published their position in pre-promote.
+  const published = await readPublishedPositions(env, peers.filter((p) => !p.reachable).map((p) => p.name));
+  const verdict = mayPromote({
+    self: self(env, i),
+    requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
+    synchronous: await syncKnowledge(env),
+    formerPrimary: isFormerPrimary(env, i.timeline),
+    maxlag: BigInt(env.p.maxlag),
+    lastPrimary: i.state === 'standby' ? await lastPrimarySighting(env) : undefined,
+    peers,
+    published,
+  });
+  const heard = published.map((c) => `${c.name}: published tl ${c.timeline}`).join(', ');
+  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
+  if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to promote ${env.node}: ${verdict.reason}`);
+};
+
+/**
+ * Asks the server to promote itself (pg_promote without waiting) and watches pg_is_in_recovery()
+ * every 10 ms: pg_ctl promote -w and pg_promote's own wait both poll at 100 ms, most of a promotion's
+ * time. Returns false when pg_promote cannot be used here (no privilege): pg_ctl promote then.
+ */
+const promoteBySql = async (env: PgEnv, session: PgSession): Promise<boolean> => {
+  try {
+    await session.query('SELECT pg_promote(false)');
+  } catch (e) {
+    env.log.info(`pg_promote() not usable (${(e as Error).message}); using pg_ctl promote`);
+    return false;
+  }
+  for (let i = 0; i < 100_000 && Date.now() < env.deadline - 200; i++) {
+    if (!(await session.isInRecovery())) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new OcfError(OCF_ERR_GENERIC, `Timed out waiting for ${env.p.pgdata} to leave recovery after pg_promote()`);
+};
+
+/** Promotes the local standby and waits until it accepts writes; creates the peers' slots. */
+export const promoteStandby = async (env: PgEnv): Promise<void> => {
+  env.log.info(`Promoting ${env.p.pgdata}`);
+  const started = Date.now();
+  const session = await localSession(env);
+  try {
+    if (!(await promoteBySql(env, session))) {
+      const r = await env.ctl.promote({ timeoutMs: env.left() });
+      if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot promote ${env.p.pgdata}: ${describeFailure(r)}`);
+    }
+  } finally {
+    await session.close();
+  }
+  await waitForState(env, ['primary'], 'the promoted instance to accept writes');
+  env.log.info(`${env.p.pgdata} accepts writes ${Date.now() - started} ms after the promotion began`);
+  forgetFormerPrimary(env);
+  const after = await localSession(env);
+  try {
+    await ensurePeerSlots(env, after);
+  } finally {
+    await after.close();
+  }
+};
+
