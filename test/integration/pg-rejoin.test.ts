@@ -235,3 +235,23 @@ it('a primitive start of a stale primary is refused while its peer is primary, o
   assert.match(r2.reason ?? '', /^Refusing to start a as primary: peer b is on timeline 2, newer than our timeline 1: it was promoted after us$/);
   assert.equal(existsSync(join(a.dataDir, 'postmaster.pid')), false, 'a did not start');
 });
+
+it('primitive stop on a diverged standby that cannot stream (started with no primary to check) rejoins it by rewind, with a report', async () => {
+  const { a, b, lostXids } = await diverged();
+  // What a start without a reachable primary leaves: a standby of b that cannot follow b's timeline.
+  writeFileSync(join(a.dataDir, 'standby.signal'), '');
+  writeFileSync(join(a.dataDir, 'postgresql.auto.conf'),
+    `${readFileSync(join(a.dataDir, 'postgresql.auto.conf'), 'utf8')}primary_conninfo = 'host=${b.socketDir} port=${b.port} user=postgres application_name=a'\n`);
+  await a.start();
+  await waitFor('a to fail to follow b', async () => (await a.sql("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'")) === '0', 10_000);
+  const stop = callA('stop', a, b, { mode: 'primitive' });
+  assert.equal(stop.code, 0, `${stop.stdout}\n${stop.stderr}`);
+  assert.match(stop.stderr, /the standby does not stream .* rejoining it/);
+  await streamsFromB(a, b);
+  const [file] = reports();
+  assert.ok(file, 'a report of the discarded transactions was written');
+  assert.deepEqual(committedIn(readFileSync(join(stateDir, file), 'utf8')), lostXids);
+  const again = callA('stop', a, b, { mode: 'primitive' });
+  assert.equal(again.code, 0);
+  assert.doesNotMatch(again.stderr, /rejoining it/, 'a streaming standby is left alone');
+});

@@ -17,6 +17,8 @@ import { cloneFromPrimary, configurePrimary, configureStandby, isEmptyDataDir, s
 import { primaryDuties, recordState, standbyDuties } from './duties.ts';
 import { inspectOnce, waitForState } from './wait.ts';
 import { noteStartState } from './former-primary.ts';
+import { findCurrentPrimary } from './current-primary.ts';
+import { localSession } from './local-session.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -111,6 +113,27 @@ const envUnlessUninstalled = async (input: Input): Promise<PgEnv | undefined> =>
   }
 };
 
+/**
+ * A primitive's standby that does not stream while a primary runs (it started with no primary to
+ * check against and has WAL the primary's timeline forked from, say) is stopped and rejoined: the
+ * same divergence check, report and rewind as any start. heartbeat v1 runs no monitor, so its
+ * `stop` on the node without the group is where this happens (README).
+ */
+const recheckIdleStandby = async (env: PgEnv): Promise<void> => {
+  const session = await localSession(env);
+  let status: string;
+  try {
+    status = (await session.walReceiver())?.status ?? 'none';
+  } finally {
+    await session.close();
+  }
+  if (status === 'streaming') return;
+  const primary = await findCurrentPrimary(env);
+  if (!primary) return;
+  await stopServer(env, `the standby does not stream (WAL receiver: ${status}) while ${primary.name} runs as primary; rejoining it`);
+  await runAsStandby(env, await inspectOnce(env));
+};
+
 /** stop. Never fails once nothing runs. A primitive hands over and, by default, stays a standby. */
 export const stopPg = async (input: Input): Promise<OcfCode> => {
   const env = await envUnlessUninstalled(input);
@@ -123,6 +146,7 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
       try {
         const now = await inspectOnce(env);
         if (now.state !== 'standby') await runAsStandby(env, now);
+        else await recheckIdleStandby(env);
       } catch (e) {
         // The primary is down, which is all stop promises; the standby can be started later.
         env.log.warn(`the primary stopped, but it could not start as a standby: ${(e as Error).message}`);
