@@ -21,17 +21,16 @@
 // addresses the dead kernel held (the VIP) and brings the port back before the stack starts again.
 // Needs root, pacemaker, corosync and postgresql-15 (scripts/setup-system.sh).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installIntoSystem } from '../helpers/install.ts';
 import { addressesOf, createLab, ip, type Lab } from '../helpers/netns.ts';
 import {
-  createPacemakerCluster, missingClusterBinaries, NODE_PATH, waitUntil, type ClusterNode, type PacemakerCluster, type Run,
+  createPacemakerCluster, missingClusterBinaries, waitUntil, type ClusterNode, type PacemakerCluster,
 } from '../helpers/pacemaker-cluster.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
+import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
 
 const NIC = 'eth0';
 const VIP = '192.0.2.100';
@@ -58,19 +57,6 @@ let install: ReturnType<typeof installIntoSystem> | undefined;
 const temps: string[] = [];
 /** Per node: the host directory shown at LAB_DIR inside the node. */
 const labDirs = new Map<string, string>();
-
-const pgIds = (): { uid: number; gid: number } => ({
-  uid: Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
-  gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
-});
-
-/** Runs a PostgreSQL binary as postgres on the host (setup only; the servers run inside the nodes). */
-const asPostgres = (bin: string, args: string[], input?: string): Run => {
-  const r = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BINDIR, bin), ...args], {
-    encoding: 'utf8', env: { PATH: NODE_PATH, LANG: 'C' }, timeout: 120_000, cwd: '/', input,
-  });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-};
 
 /** psql as postgres over the node's own socket; throws with psql's words on failure. */
 const sql = (node: ClusterNode, text: string, timeoutMs = 20_000): string => {
@@ -168,45 +154,13 @@ const CONSTRAINTS = `<constraints>
   <rsc_order id="promote-then-vip" kind="Mandatory" first="${CLONE}" first-action="promote" then="vip" then-action="start"/>
 </constraints>`;
 
-/** pga: initdb, settings, pg_hba, the replicator role (single-user mode), stopped cleanly. pgb: an empty directory. */
+/** pga: a cleanly stopped primary with the pgbeat_rows table; pgb: an empty directory. */
 const preparePostgres = (): void => {
-  const ids = pgIds();
-  for (const n of NODES) {
-    const dir = mkdtempSync(join(tmpdir(), `pgbeat-lab-${n.name}-`));
-    temps.push(dir);
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'data'), { mode: 0o700 });
-    chownSync(join(dir, 'data'), ids.uid, ids.gid);
-    labDirs.set(n.name, dir);
-  }
-  const data = join(labDirs.get('pga')!, 'data');
-  const init = asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N']);
-  assert.equal(init.status, 0, init.out);
-  // listen_addresses='*': the primary must also answer on the VIP, which arrives after it starts.
-  appendFileSync(join(data, 'postgresql.conf'), [
-    '', '# pgbeat cluster test',
-    "listen_addresses = '*'", 'port = 5432', `unix_socket_directories = '${SOCKET_DIR}'`, "cluster_name = 'pgbeat_lab'",
-    'wal_level = replica', 'max_wal_senders = 10', 'max_replication_slots = 10', 'hot_standby = on', 'wal_log_hints = on',
-    "wal_keep_size = '128MB'", "shared_buffers = '32MB'", 'logging_collector = off', '',
-  ].join('\n'));
-  appendFileSync(join(data, 'pg_hba.conf'), '\nhost replication all 192.0.2.0/24 trust\nhost all all 192.0.2.0/24 trust\n');
-  // Single-user mode: no socket, no port; each line is one statement. The grants let the replication
-  // user run pg_rewind and ask for a checkpoint (README, "Rejoin").
-  const single = asPostgres('postgres', ['--single', '-D', data, 'postgres'], [
-    'CREATE ROLE replicator WITH LOGIN REPLICATION',
-    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO replicator',
-    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO replicator',
-    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO replicator',
-    'GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO replicator',
-    'GRANT pg_checkpoint TO replicator',
-    'CREATE TABLE pgbeat_rows (id int PRIMARY KEY, note text)',
-    '',
-  ].join('\n'));
-  assert.equal(single.status, 0, single.out);
-  assert.doesNotMatch(single.out, /ERROR/, single.out);
-  const cd = asPostgres('pg_controldata', [data]);
-  assert.match(cd.stdout, /Database cluster state:\s+shut down$/m, cd.out);
-  assert.deepEqual(readdirSync(join(labDirs.get('pgb')!, 'data')), [], 'pgb starts from an empty data directory');
+  const dirs = prepareLabPostgres({
+    nodes: ['pga', 'pgb'], socketDir: SOCKET_DIR, clusterName: 'pgbeat_lab', subnet: '192.0.2.0/24', temps,
+    statements: ['CREATE TABLE pgbeat_rows (id int PRIMARY KEY, note text)'],
+  });
+  for (const [name, dir] of dirs) labDirs.set(name, dir);
 };
 
 /** Power cut: PID 1 of the node SIGKILLed (everything of the node dies with it), switch port down. */
