@@ -3,7 +3,7 @@
 // PostgreSQL 11 (which dropped prevCheckPoint). PostgreSQL keeps the file's contents within one
 // 512-byte sector so that its single write is atomic: reading the head never sees half an update.
 // Any other pg_control version is left to pg_controldata (undefined here).
-import type { ClusterState } from './controldata.ts';
+import { CLUSTER_STATES, type ClusterState } from './controldata.ts';
 import type { Lsn } from './lsn.ts';
 
 /** The fields of the control file's head. */
@@ -15,17 +15,6 @@ export interface ControlHead {
   redoLsn: Lsn;
   timeline: number;
 }
-
-/** DBState in pg_control.h, in enum order; the words are pg_controldata's. */
-const STATES: readonly ClusterState[] = [
-  'starting up',
-  'shut down',
-  'shut down in recovery',
-  'shutting down',
-  'in crash recovery',
-  'in archive recovery',
-  'in production',
-];
 
 /** pg_control versions whose head has this layout: 1100 (PostgreSQL 11) to 1899. */
 const KNOWN_VERSIONS = { from: 1100, to: 1899 } as const;
@@ -43,7 +32,8 @@ export const decodeControlHead = (b: Buffer, littleEndian: boolean): ControlHead
   const u64 = (at: number): bigint => (littleEndian ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at));
   const version = u32(8);
   if (version < KNOWN_VERSIONS.from || version > KNOWN_VERSIONS.to) return undefined;
-  const state = STATES[u32(16)];
+  // CLUSTER_STATES is in the order of DBState in pg_control.h.
+  const state = CLUSTER_STATES[u32(16)];
   if (state === undefined) return undefined;
   // 0 system_identifier, 8 pg_control_version, 12 catalog_version_no, 16 state, 24 time,
   // 32 checkPoint, 40 checkPointCopy.redo, 48 checkPointCopy.ThisTimeLineID.

@@ -7,19 +7,30 @@
 // heartbeat runs in the foreground (-f) as a child of that PID 1; daemonised postmasters are
 // reparented to PID 1 and reaped there. Killing PID 1 is a node losing power: the kernel SIGKILLs
 // everything in its PID namespace. Nothing here touches a process we did not start; every wait is bounded.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { NODE_PATH, waitUntil, type Run } from './pacemaker-cluster.ts';
-
-export { NODE_PATH, waitUntil, type Run };
+import { childrenOf, commOf, killInit, NODE_PATH, notRunning, runInNode, waitUntil, type Run } from './lab-node.ts';
 
 /** heartbeat 3.0.6's daemon on Debian 12. */
 export const HEARTBEAT = '/usr/libexec/heartbeat/heartbeat';
 /** Where hb_standby, hb_takeover and ResourceManager live on Debian. */
 export const HA_NOARCH = '/usr/share/heartbeat';
+
+/** ha.cf for a test daemon: its own log files, no syslog or logd, v1 mode (crm off), then `lines`. */
+export const haCfText = (logFile: string, debugFile: string, lines: readonly string[]): string => [
+  'udpport 694', // before the media lines
+  `logfile ${logFile}`,
+  `debugfile ${debugFile}`,
+  'logfacility none',
+  'use_logd no',
+  'realtime off',
+  'coredumps false',
+  'crm off',
+  ...lines,
+  '',
+].join('\n');
 
 /** One node as the test describes it. */
 export interface HbNodeSpec {
@@ -60,22 +71,6 @@ export interface HbNode {
   /** Both logs and the boot output, last `lines` lines each (for failure messages). */
   logs(lines?: number): string;
 }
-
-const childrenOf = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-const commOf = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
 
 const readOr = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 const tail = (text: string, lines: number): string => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -121,18 +116,7 @@ export const makeHbNode = (spec: HbNodeSpec, temps: string[]): HbNode => {
     base,
     init: undefined,
     configure: (haCf, haresources) => {
-      writeFileSync(join(etc, 'ha.cf'), [
-        'udpport 694', // before the media lines
-        `logfile ${logFile}`,
-        `debugfile ${debugFile}`,
-        'logfacility none',
-        'use_logd no',
-        'realtime off',
-        'coredumps false',
-        'crm off',
-        ...haCf,
-        '',
-      ].join('\n'));
+      writeFileSync(join(etc, 'ha.cf'), haCfText(logFile, debugFile, haCf));
       writeFileSync(join(etc, 'authkeys'), 'auth 1\n1 sha1 pgbeat-heartbeat-cluster-test\n', { mode: 0o600 });
       chmodSync(join(etc, 'authkeys'), 0o600);
       node.writeHaresources(haresources);
@@ -169,23 +153,10 @@ export const makeHbNode = (spec: HbNodeSpec, temps: string[]): HbNode => {
     heartbeatPid: () => (node.init === undefined ? undefined : childrenOf(node.init).find((p) => commOf(p) === 'heartbeat')),
     kill: async () => {
       if (!node.running()) return;
-      try {
-        process.kill(node.init!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      await Promise.race([exited, sleep(15_000)]);
+      await killInit(node.init!, exited);
       node.init = undefined;
     },
-    run: (argv, opts = {}) => {
-      if (!node.running()) return { status: null, stdout: '', stderr: `${spec.name} is not running`, out: `${spec.name} is not running` };
-      const r = spawnSync('nsenter', ['-t', String(node.init), '-m', '-u', '-n', '-p', '--', ...argv], {
-        encoding: 'utf8', env: { PATH: NODE_PATH, LANG: 'C', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, cwd: '/',
-      });
-      const stdout = r.stdout ?? '';
-      const stderr = r.stderr ?? '';
-      return { status: r.status, stdout, stderr, out: `${stdout}${stderr}` };
-    },
+    run: (argv, opts = {}) => (node.running() ? runInNode(node.init!, [], argv, opts) : notRunning(spec.name)),
     log: () => readOr(logFile),
     debugLog: () => readOr(debugFile),
     logs: (lines = 40) => [

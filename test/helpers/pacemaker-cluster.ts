@@ -9,10 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { childrenOf, commOf, killInit, NODE_PATH, notRunning, runInNode, waitUntil, type Run } from './lab-node.ts';
 
-/** The PATH the node's daemons and our commands get. */
-export const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Binaries a cluster test needs; missingClusterBinaries() names the absent ones. */
 export const CLUSTER_BINARIES = [
@@ -24,33 +22,6 @@ export const CLUSTER_BINARIES = [
 export const missingClusterBinaries = (): string[] =>
   CLUSTER_BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b}`], { env: { PATH: NODE_PATH } }).status !== 0);
 
-/** What a bounded command run produced; `out` is stdout and stderr together. */
-export interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  out: string;
-}
-
-/** Polls `check` (sync or async) until it returns true or `timeoutMs` pass (at most `maxTries` polls). */
-export const waitUntil = async (
-  check: () => boolean | Promise<boolean>,
-  { timeoutMs, stepMs = 250, maxTries = Math.ceil(timeoutMs / stepMs) + 1 }: { timeoutMs: number; stepMs?: number; maxTries?: number },
-): Promise<boolean> => {
-  const end = Date.now() + timeoutMs;
-  for (let tries = 0; tries < maxTries; tries++) {
-    try {
-      if (await check()) return true;
-    } catch {
-      // Not yet: the check's command failed.
-    }
-    if (Date.now() > end) return false;
-    await sleep(stepMs);
-  }
-  return false;
-};
-
-/** One node of the cluster as the test describes it. */
 export interface NodeSpec {
   /** Node name (corosync nodelist name, hostname, Pacemaker's uname). */
   name: string;
@@ -159,22 +130,6 @@ const BOOT = [
   'while kill -0 $pm 2>/dev/null; do wait; done',
 ].join('\n');
 
-const childrenOf = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-const commOf = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-
 const tailOf = (path: string, lines: number): string => {
   try {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -233,23 +188,10 @@ const makeNode = (spec: NodeSpec, all: readonly NodeSpec[], o: ClusterOptions, t
     running: () => node.init !== undefined && child !== undefined && child.exitCode === null && child.signalCode === null,
     kill: async () => {
       if (!node.running()) return;
-      try {
-        process.kill(node.init!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      await Promise.race([exited, sleep(15_000)]);
+      await killInit(node.init!, exited);
       node.init = undefined;
     },
-    run: (argv, opts = {}) => {
-      if (!node.running()) return { status: null, stdout: '', stderr: `${spec.name} is not running`, out: `${spec.name} is not running` };
-      const r = spawnSync('nsenter', ['-t', String(node.init), '-m', '-u', '-n', '-p', '-i', '--', ...argv], {
-        encoding: 'utf8', env: { PATH: NODE_PATH, LANG: 'C', ...opts.env }, timeout: opts.timeoutMs ?? 60_000, cwd: '/',
-      });
-      const stdout = r.stdout ?? '';
-      const stderr = r.stderr ?? '';
-      return { status: r.status, stdout, stderr, out: `${stdout}${stderr}` };
-    },
+    run: (argv, opts = {}) => (node.running() ? runInNode(node.init!, ['-i'], argv, opts) : notRunning(spec.name)),
     daemons: () => {
       if (node.init === undefined) return {};
       const out: { corosync?: number; pacemakerd?: number } = {};

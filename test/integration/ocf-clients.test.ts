@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { callAgent } from '../helpers/agent.ts';
 import { installIntoSystem, OCF_PROVIDER_DIR } from '../helpers/install.ts';
 import { addressesOf, createLab, ip, macOf, neighbourMac, type Lab } from '../helpers/netns.ts';
+import { haCfText } from '../helpers/heartbeat-cluster.ts';
 
 const AGENT = `${OCF_PROVIDER_DIR}/IPaddr`;
 const RESOURCE_MANAGER = '/usr/share/heartbeat/ResourceManager';
@@ -325,18 +326,7 @@ const startHeartbeat = async (ns: string, nodeName: string, haCf: string[], hare
   const logs = join(base, 'log');
   for (const d of [etc, join(varlib, 'cores', 'root'), join(varlib, 'cores', 'hacluster'), logs]) mkdirSync(d, { recursive: true });
   const logFile = join(logs, 'ha.log');
-  writeFileSync(join(etc, 'ha.cf'), [
-    'udpport 694', // before the media lines
-    `logfile ${logFile}`,
-    `debugfile ${join(logs, 'ha-debug.log')}`,
-    'logfacility none',
-    'use_logd no',
-    'realtime off',
-    'coredumps false',
-    'crm off',
-    ...haCf,
-    '',
-  ].join('\n'));
+  writeFileSync(join(etc, 'ha.cf'), haCfText(logFile, join(logs, 'ha-debug.log'), haCf));
   writeFileSync(join(etc, 'authkeys'), 'auth 1\n1 sha1 pgbeat-ocf-clients-test\n', { mode: 0o600 });
   chmodSync(join(etc, 'authkeys'), 0o600);
   writeFileSync(join(etc, 'haresources'), `${haresources}\n`);

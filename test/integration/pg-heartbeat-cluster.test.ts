@@ -24,7 +24,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HA_RESOURCE_DIR, installIntoSystem } from '../helpers/install.ts';
 import { addressesOf, createLab, ip, type Lab } from '../helpers/netns.ts';
-import { HA_NOARCH, HEARTBEAT, makeHbNode, NODE_PATH, waitUntil, type HbNode, type Run } from '../helpers/heartbeat-cluster.ts';
+import { HA_NOARCH, HEARTBEAT, makeHbNode, type HbNode } from '../helpers/heartbeat-cluster.ts';
+import { NODE_PATH, waitUntil, type Run } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
 

@@ -27,8 +27,9 @@ import { after, before, describe, it } from 'node:test';
 import { installIntoSystem } from '../helpers/install.ts';
 import { addressesOf, createLab, ip, type Lab } from '../helpers/netns.ts';
 import {
-  createPacemakerCluster, missingClusterBinaries, waitUntil, type ClusterNode, type PacemakerCluster,
+  createPacemakerCluster, missingClusterBinaries, type ClusterNode, type PacemakerCluster,
 } from '../helpers/pacemaker-cluster.ts';
+import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
 
