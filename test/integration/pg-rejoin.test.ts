@@ -236,14 +236,36 @@ it('a primitive start of a stale primary is refused while its peer is primary, o
   assert.equal(existsSync(join(a.dataDir, 'postmaster.pid')), false, 'a did not start');
 });
 
-it('primitive stop on a diverged standby that cannot stream (started with no primary to check) rejoins it by rewind, with a report', async () => {
-  const { a, b, lostXids } = await diverged();
-  // What a start without a reachable primary leaves: a standby of b that cannot follow b's timeline.
+/** Turns the stopped, diverged `a` into a standby of b that cannot follow b's timeline (what a start with no primary to check against leaves). */
+const stuckStandby = async (a: PgInstance, b: PgInstance): Promise<void> => {
   writeFileSync(join(a.dataDir, 'standby.signal'), '');
   writeFileSync(join(a.dataDir, 'postgresql.auto.conf'),
     `${readFileSync(join(a.dataDir, 'postgresql.auto.conf'), 'utf8')}primary_conninfo = 'host=${b.socketDir} port=${b.port} user=postgres application_name=a'\n`);
   await a.start();
   await waitFor('a to fail to follow b', async () => (await a.sql("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'")) === '0', 10_000);
+};
+
+it('a promotable standby that cannot follow the running primary fails its monitor after the stall window; stop and start rejoin it', async () => {
+  const { a, b, lostXids } = await diverged();
+  await stuckStandby(a, b);
+  const monitor = () => callA('monitor', a, b, { CRM_meta_interval: '1000' });
+  const first = monitor();
+  assert.equal(first.code, 0, `the first monitor starts the count: ${first.stderr}`);
+  await new Promise((r) => setTimeout(r, 15_500));
+  const later = monitor();
+  assert.equal(later.code, 1, later.stderr);
+  assert.match(later.reason ?? '', /has not streamed since .* although primary_host .* runs as primary on timeline 2: a restart rejoins it/);
+  assert.equal(callA('stop', a, b).code, 0);
+  const start = callA('start', a, b);
+  assert.equal(start.code, 0, start.stderr);
+  await streamsFromB(a, b);
+  assert.deepEqual(committedIn(readFileSync(join(stateDir, reports()[0]!), 'utf8')), lostXids);
+  assert.equal(monitor().code, 0, 'streaming again: healthy');
+});
+
+it('primitive stop on a diverged standby that cannot stream (started with no primary to check) rejoins it by rewind, with a report', async () => {
+  const { a, b, lostXids } = await diverged();
+  await stuckStandby(a, b);
   const stop = callA('stop', a, b, { mode: 'primitive' });
   assert.equal(stop.code, 0, `${stop.stdout}\n${stop.stderr}`);
   assert.match(stop.stderr, /the standby does not stream .* rejoining it/);

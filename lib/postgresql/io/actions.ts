@@ -18,6 +18,7 @@ import { primaryDuties, recordState, standbyDuties } from './duties.ts';
 import { inspectOnce, waitForState } from './wait.ts';
 import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
+import { isStalled } from '../stalled-standby.ts';
 import { localSession } from './local-session.ts';
 
 type Input = ActionInput<PgParams>;
@@ -160,6 +161,20 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
   return OCF_SUCCESS;
 };
 
+/**
+ * A promotable standby that has not streamed for a while: if a primary runs, the standby cannot
+ * follow it (it diverged, or lost its place): fail, so that the manager restarts it and the start
+ * rejoins it. With no primary running, waiting is all a standby can do.
+ */
+const failIfPrimaryRuns = async (env: PgEnv, since: string): Promise<void> => {
+  const primary = await findCurrentPrimary(env);
+  if (!primary) return;
+  throw new OcfError(
+    OCF_ERR_GENERIC,
+    `The standby ${env.p.pgdata} has not streamed since ${since} although ${primary.name} (${primary.host}:${primary.port}) runs as primary on timeline ${primary.timeline}: a restart rejoins it (divergence check, rewind)`,
+  );
+};
+
 /** monitor: the role from local probes; a recurring monitor also does the role's duties. */
 export const monitorPg = async (input: Input): Promise<OcfCode> => {
   const env = await envUnlessUninstalled(input);
@@ -175,7 +190,10 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
     const answer = monitorAnswer(env.mode, i);
     if (i.session && !input.ctx.isProbe) {
       if (i.state === 'primary') await primaryDuties(env, i, i.session);
-      else if (i.state === 'standby') await standbyDuties(env, i, i.session);
+      else if (i.state === 'standby') {
+        const since = await standbyDuties(env, i, i.session);
+        if (env.mode === 'promotable' && isStalled(since, new Date(), input.ctx.intervalMs)) await failIfPrimaryRuns(env, since!);
+      }
     } else if (!input.ctx.isProbe) {
       recordState(env, i);
     }

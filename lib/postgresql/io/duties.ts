@@ -1,7 +1,8 @@
 // What the monitor does besides answering: the primary manages synchronous_standby_names and
 // slots; both roles record lag and position in the state file (and, under Pacemaker, as node
 // attributes and promotion scores).
-import { writeState } from '../../ocf/io/state-dir.ts';
+import { readState, writeState } from '../../ocf/io/state-dir.ts';
+import { notStreamingSince } from '../stalled-standby.ts';
 import { formatLsn } from '../../pg/lsn.ts';
 import { slotRetainedBytes, standbyLags, type ReplicationRow, type SlotRow } from '../../pg/replication-views.ts';
 import { synchronousStandbys } from '../../pg/sync-standbys.ts';
@@ -62,8 +63,11 @@ export const primaryDuties = async (env: PgEnv, i: Inspection, session: PgSessio
 const jsonSafe = (o: object): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'bigint' ? (k.toLowerCase().includes('lsn') ? formatLsn(v) : Number(v)) : v]));
 
-/** Standby-side duties of a recurring monitor. */
-export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<void> => {
+/**
+ * Standby-side duties of a recurring monitor. Returns since when the WAL receiver has not been
+ * streaming, when it is not.
+ */
+export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSession): Promise<string | undefined> => {
   const [receiver, delay] = await Promise.all([
     session.walReceiver(),
     session.query<{ s: number | null }>('SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS s'),
@@ -71,7 +75,9 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
   if (receiver?.status !== 'streaming' && i.timeline !== undefined && isFormerPrimary(env, i.timeline)) await publishBootstrapScore(env, i.timeline);
   const received = i.standing?.receiveLsn;
   const replayed = i.standing?.replayLsn;
+  const since = notStreamingSince(readState(env.stateFile), receiver?.status === 'streaming', new Date(), replayed === undefined ? undefined : formatLsn(replayed));
   recordState(env, i, {
+    not_streaming_since: since,
     receive_lsn: received === undefined ? undefined : formatLsn(received),
     replay_lsn: replayed === undefined ? undefined : formatLsn(replayed),
     // WAL received and not yet applied: what a promotion must replay first.
@@ -79,6 +85,7 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
     wal_receiver: receiver === undefined ? 'none' : jsonSafe(receiver),
     replay_delay_seconds: delay[0]?.s ?? undefined,
   });
+  return since;
 };
 
 /**
