@@ -69,23 +69,18 @@ const promoteBySql = async (env: PgEnv, session: PgSession): Promise<boolean> =>
 export const promoteStandby = async (env: PgEnv): Promise<void> => {
   env.log.info(`Promoting ${env.p.pgdata}`);
   const started = Date.now();
+  // One session serves the promotion and, once it is done, the slots (a connection outlives it).
   const session = await localSession(env);
   try {
     if (!(await promoteBySql(env, session))) {
       const r = await env.ctl.promote({ timeoutMs: env.left() });
       if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot promote ${env.p.pgdata}: ${describeFailure(r)}`);
     }
+    await waitForState(env, ['primary'], 'the promoted instance to accept writes');
+    env.log.info(`${env.p.pgdata} accepts writes ${Date.now() - started} ms after the promotion began`);
+    forgetFormerPrimary(env);
+    await ensurePeerSlots(env, session);
   } finally {
     await session.close();
   }
-  await waitForState(env, ['primary'], 'the promoted instance to accept writes');
-  env.log.info(`${env.p.pgdata} accepts writes ${Date.now() - started} ms after the promotion began`);
-  forgetFormerPrimary(env);
-  const after = await localSession(env);
-  try {
-    await ensurePeerSlots(env, after);
-  } finally {
-    await after.close();
-  }
 };
-
