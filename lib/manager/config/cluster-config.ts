@@ -1,0 +1,60 @@
+// The manager's whole configuration once ha.cf, haresources and authkeys are parsed and checked:
+// the one shape the core, the media and the resource side read. Times are milliseconds.
+
+/** One heartbeat medium as configured in ha.cf (every message goes out on every medium). */
+export type MediumConfig =
+  | { kind: 'bcast'; dev: string; port: number }
+  | { kind: 'mcast'; dev: string; group: string; port: number; ttl: number; loop: boolean }
+  | { kind: 'ucast'; dev: string; peer: string; port: number }
+  | { kind: 'serial'; device: string; baud: number };
+
+/** One resource of a haresources group, as the manager will run it (always as an executable). */
+export type ResourceSpec =
+  /** `Name::a1::a2` or a bare IP (IPaddr::ip): a v1 script from resource.d, then init.d. */
+  | { kind: 'v1'; name: string; args: string[]; text: string }
+  /** `ocf:provider:type::name=value::...`: an OCF agent under $OCF_ROOT/resource.d/provider/type. */
+  | { kind: 'ocf'; provider: string; type: string; params: Record<string, string>; text: string };
+
+/** A haresources line: the group's key is its first resource's text, as heartbeat names it. */
+export interface GroupConfig {
+  key: string;
+  preferredNode: string;
+  resources: ResourceSpec[];
+  /** Where it was written, for messages ("haresources:12"). */
+  at: string;
+}
+
+/** Authentication from authkeys: the active method and key. */
+export interface AuthConfig {
+  index: number;
+  method: 'sha256' | 'sha1' | 'md5' | 'crc';
+  key: string;
+}
+
+/** Everything the manager reads at start. */
+export interface ClusterConfig {
+  /** Both node names (uname -n form), in ha.cf order. */
+  nodes: string[];
+  keepaliveMs: number;
+  warntimeMs: number;
+  deadtimeMs: number;
+  initdeadMs: number;
+  udpport: number;
+  media: MediumConfig[];
+  autoFailback: 'on' | 'off' | 'legacy';
+  /** Ping nodes (kept for compatibility; see README on why they do not arbitrate). */
+  ping: string[];
+  logfacility?: string | undefined;
+  logfile?: string | undefined;
+  debugfile?: string | undefined;
+  /** Optional witness host:port (pgbeat's own directive). */
+  witness?: { host: string; port: number } | undefined;
+  /** Fence command per peer node (pgbeat's own directive, like heartbeat's stonith_host). */
+  fence: Record<string, string>;
+  /** Interval of the full resource monitor. */
+  monitorIntervalMs: number;
+  /** Timeouts of resource actions by action name (start, stop, monitor, promote, demote, notify). */
+  actionTimeoutsMs: Record<string, number>;
+  groups: GroupConfig[];
+  auth: AuthConfig;
+}
