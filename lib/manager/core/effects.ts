@@ -1,0 +1,31 @@
+// What the core asks the world to do. The daemon carries effects out in order (persist before the
+// messages that follow it); the simulation carries them out on its models.
+import type { AgreedState } from './agreed-state.ts';
+import type { Heartbeat, WitnessRequest } from './messages.ts';
+
+/**
+ * Resource operations on the local groups:
+ * - follow: run PostgreSQL as a standby of the peer (stop a stale primary, rewind it if it diverged);
+ *   the rest of the groups stay stopped;
+ * - take: set synchronous_standby_names to `syncStandby` (empty for null), promote (or start as primary),
+ *   then start the rest of the groups left to right, but add no address at or after `deadline`;
+ * - release: stop the groups right to left and stop PostgreSQL cleanly (report its final LSN); when
+ *   `urgent` (lease ending) drop the addresses first, at once, even while another action runs;
+ * - setSync: change synchronous_standby_names on the primary and report the flushed LSN after the reload;
+ * - stop: stop everything (shutdown).
+ */
+export type ResourceOp =
+  | { op: 'follow'; id: number }
+  | { op: 'take'; id: number; syncStandby: string | null; deadline: number }
+  | { op: 'release'; id: number; urgent: boolean }
+  | { op: 'setSync'; id: number; syncStandby: string | null }
+  | { op: 'stop'; id: number };
+
+/** One effect. */
+export type Effect =
+  | { kind: 'send'; hb: Heartbeat }
+  | { kind: 'witness'; request: WitnessRequest }
+  | { kind: 'persist'; state: AgreedState }
+  | { kind: 'fence'; id: number; node: string }
+  | { kind: 'resource'; action: ResourceOp }
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'crit'; sentence: string };
