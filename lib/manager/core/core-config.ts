@@ -51,8 +51,8 @@ export interface CoreConfig {
 export const deriveTimings = (keepaliveMs: number, deadtimeMs: number) => {
   const tickMs = Math.max(5, Math.min(25, Math.floor(keepaliveMs / 4)));
   return {
-    // T3: L*(1+rho) + keepalive <= deadtime, with a keepalive to spare for the witness round trip.
-    leaseMs: Math.max(keepaliveMs, deadtimeMs - 2 * keepaliveMs),
+    // T3: L*(1+rho) + keepalive <= deadtime; the longest such lease survives the most lost renewals.
+    leaseMs: Math.floor((deadtimeMs - keepaliveMs) / 1.01),
     rho: 0.01,
     actMarginMs: tickMs + 25,
     tickMs,

@@ -58,6 +58,11 @@ const asPrimary = (d: Draft): void => {
   const { s, cfg } = d;
   const a = s.agreed;
   if (!s.holding) return takeRule(d);
+  if (s.pg !== null && s.pg.role !== 'primary') {
+    say(d, 'warn', 'PostgreSQL no longer runs as primary under the service: releasing the groups, then taking them again.');
+    startOp(d, { kind: 'release', purpose: 'stale' }, (id) => ({ op: 'release', id, urgent: false }));
+    return;
+  }
   const peerHb = s.peerHb;
   const peerAlive = !s.peer.dead && peerHb !== null;
   const myTl = s.pg?.timeline ?? null;
@@ -85,7 +90,8 @@ const asPrimary = (d: Draft): void => {
 /** Take the service we are recorded primary of, with a lease (witness) or the peer's agreement (none). */
 const takeRule = (d: Draft): void => {
   const { s, cfg } = d;
-  if (s.command === 'standby' || s.leaving) return;
+  if (s.command === 'standby') s.command = null;
+  if (s.leaving) return;
   if (s.fenceBeforeTake) {
     say(d, 'warn', `Fencing ${cfg.peer} before taking over.`);
     startOp(d, { kind: 'fence', purpose: 'promote' }, () => null);
@@ -100,13 +106,14 @@ const takeRule = (d: Draft): void => {
       }
       return waitBecause(d, 'Recorded primary, waiting for a lease from the witness or the peer before taking the service.');
     }
+  } else if (s.peerHb?.holding && !s.peer.dead) {
+    return waitBecause(d, `${cfg.peer} holds the service under an older epoch: waiting for it to re-assert or release.`, 'warn');
   } else if (!s.peerSeenSinceBoot || (s.peer.dead && s.fencedPeerAt === null)) {
     // Rule 6: never act on silence from a state that may be stale (the peer may have promoted since).
     return waitBecause(d, `Recorded primary, but without a witness this node takes the service only while it hears ${cfg.peer}.`, 'warn');
   }
   say(d, 'info', `Taking the service as primary of ${describe(s.agreed)}.`);
-  const deadline = cfg.witness ? s.leaseUntil : Infinity;
-  startOp(d, { kind: 'take', target: s.agreed.sync }, (id) => ({ op: 'take', id, syncStandby: s.agreed.sync, deadline }));
+  startOp(d, { kind: 'take', target: s.agreed.sync }, (id) => ({ op: 'take', id, syncStandby: s.agreed.sync }));
 };
 
 const describe = (a: AgreedState): string => `epoch ${a.epoch}`;

@@ -72,6 +72,14 @@ export const propose = (d: Draft, next: Omit<AgreedState, 'epoch'>, purpose: Pur
   s.waiting = null;
 };
 
+/** Without a witness: the holder's own state again, numbered above a concurrent one from the peer. */
+export const reassert = (d: Draft, above: number): void => {
+  const { s, cfg } = d;
+  const epoch = above + 1 + ((above + 1) % 2 === cfg.selfIndex % 2 ? 0 : 1);
+  say(d, 'warn', `${cfg.peer} announces epoch ${above}, made without knowing that this node holds the service: re-asserting it.`);
+  adopt(d, { epoch, primary: cfg.self, sync: s.agreed.sync }, 'this node');
+};
+
 /** Our data position for the witness (bootstrap and handover checks). */
 export const pgPos = (s: CoreState): { timeline: number; flushedLsn: number } | null =>
   s.pg === null ? null : { timeline: s.pg.timeline, flushedLsn: s.pg.flushedLsn };

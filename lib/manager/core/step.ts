@@ -4,7 +4,7 @@ import { isNewer } from './agreed-state.ts';
 import type { CoreConfig } from './core-config.ts';
 import type { CoreState } from './core-state.ts';
 import { bootstrapCandidate, decide, releaseNow } from './decide.ts';
-import { adopt, say, type Draft } from './draft.ts';
+import { adopt, reassert, say, type Draft } from './draft.ts';
 import type { Effect } from './effects.ts';
 import type { Input } from './inputs.ts';
 import { holderLeaseEnd, recordSent, sentAt, voterPromiseEnd } from './lease.ts';
@@ -97,11 +97,24 @@ const onHeartbeat = (d: Draft, link: string, hb: Heartbeat): void => {
   if (!newer) return;
   s.peerHb = hb;
   s.peerIncarnation = hb.incarnation;
-  adopt(d, hb.state, `${cfg.peer}'s heartbeat`);
+  if (!cfg.witness && s.holding && isNewer(hb.state, s.agreed) && hb.state.primary !== cfg.self) {
+    // No witness: a live holder never yields to a state the peer made without knowing ours (made
+    // before it was fenced or stopped): it re-asserts its own above it, and the peer follows.
+    reassert(d, hb.state.epoch);
+  } else {
+    adopt(d, hb.state, `${cfg.peer}'s heartbeat`);
+  }
   if (hb.ack !== null && s.agreed.primary === cfg.self && hb.state.epoch === s.agreed.epoch) {
     const at = sentAt(s.sent, hb.ack);
-    if (at !== undefined) s.leaseUntil = Math.max(s.leaseUntil, holderLeaseEnd(at, cfg.leaseMs, cfg.rho, cfg.actMarginMs));
+    if (at !== undefined) extendLease(d, holderLeaseEnd(at, cfg.leaseMs, cfg.rho, cfg.actMarginMs));
   }
+};
+
+/** Moves the holder's lease end forward and tells the resource side (it adds no address past it). */
+const extendLease = (d: Draft, until: number): void => {
+  if (until <= d.s.leaseUntil) return;
+  d.s.leaseUntil = until;
+  d.effects.push({ kind: 'lease', until });
 };
 
 const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
@@ -111,7 +124,7 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
   if (isNewer(reply.state, s.agreed)) adopt(d, reply.state, 'the witness');
   if (reply.leaseMs > 0 && reply.state.epoch === s.agreed.epoch && s.agreed.primary === cfg.self) {
     const at = sentAt(s.witness.sent, reply.id);
-    if (at !== undefined) s.leaseUntil = Math.max(s.leaseUntil, holderLeaseEnd(at, reply.leaseMs, cfg.rho, cfg.actMarginMs));
+    if (at !== undefined) extendLease(d, holderLeaseEnd(at, reply.leaseMs, cfg.rho, cfg.actMarginMs));
   }
   const cas = s.witness.cas;
   if (cas === null || reply.id !== cas.id) return;
@@ -122,7 +135,7 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
     if (cas.purpose === 'take' && cas.request.next.primary === cfg.self && cfg.fence) s.fenceBeforeTake = true;
   } else {
     say(d, 'warn', `The witness refused (${cas.purpose}): ${reply.cas?.why ?? 'no reason given'}.`);
-    s.retryAt = s.now + cfg.keepaliveMs;
+    s.retryAt = s.now + (cas.purpose === 'take' || cas.purpose === 'solo' ? cfg.keepaliveMs : cfg.retryMs);
   }
 };
 

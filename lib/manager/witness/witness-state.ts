@@ -109,6 +109,12 @@ export const judgeCas = (cfg: WitnessConfig, ws: WitnessState, req: WitnessReque
     if (next.primary === null && next.released !== undefined && next.released.successor === other) return null;
     return 'a primary may only change its synchronous standby or release';
   }
+  if (cur.primary === null && cur.released?.successor === from && next.primary === null) {
+    // Handback: the successor of a release cannot take it and names the other node instead.
+    const r = next.released;
+    return r !== undefined && r.successor === other && r.lsn === cur.released.lsn && r.timeline === cur.released.timeline && next.sync === cur.sync
+      ? null : 'a handback changes only the successor';
+  }
   if (next.primary !== from) return `${from} may only ask to become primary`;
   if (promised !== null && promised.holder !== from) return `${promised.holder}'s lease runs ${Math.ceil(promised.until - now)} ms more`;
   if (now < ws.startedAt + cfg.leaseMs * (1 + cfg.rho)) return 'this witness restarted: a lease it granted before may still run';
