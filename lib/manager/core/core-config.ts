@@ -7,6 +7,10 @@ export interface UnsafePolicy {
   dropSyncWithoutProof?: boolean;
   /** Promote when the peer looks dead, without waiting for any lease promise to lapse. */
   ignoreLeases?: boolean;
+  /** (Witness) grant a takeover while the primary's lease still runs. */
+  witnessIgnoresLease?: boolean;
+  /** The holder counts its lease three times too long (a clock or arithmetic error). */
+  leaseTooLong?: boolean;
 }
 
 /** The core's configuration: names, timings (ms, monotonic) and policies. */

@@ -108,7 +108,7 @@ export const initCoreState = (cfg: CoreConfig, now: number, persisted: AgreedSta
   lastSyncHealthyAt: now,
   standbyUnhealthySince: null,
   failbackReadySince: null,
-  releaseSeenAt: null,
+  releaseSeenAt: persisted?.released !== undefined ? now : null,
   command: null,
   wantsServiceUntil: -Infinity,
   leaving: false,

@@ -253,7 +253,8 @@ export const bootstrapCandidate = (d: Draft): string | null => {
 const afterRelease = (d: Draft, rel: Released): void => {
   const { s, cfg } = d;
   const a = s.agreed;
-  const seen = s.releaseSeenAt ?? s.now;
+  if (s.releaseSeenAt === null) s.releaseSeenAt = s.now;
+  const seen = s.releaseSeenAt;
   if (rel.successor === cfg.self) {
     if (s.leaving) return;
     const hasData = s.pg !== null && s.pg.role !== 'primary' && (a.sync === cfg.self || (s.pg.timeline === rel.timeline && s.pg.flushedLsn >= rel.lsn));

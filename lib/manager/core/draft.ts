@@ -1,6 +1,6 @@
 // A step's working copy: the state being built, the effects collected and the sentences said. Handlers
 // change `s` (a shallow copy made at the start of the step); nothing outside the step sees it.
-import { describeState, isNewer, type AgreedState } from './agreed-state.ts';
+import { describeState, isNewer, nextEpoch, type AgreedState } from './agreed-state.ts';
 import type { CoreConfig } from './core-config.ts';
 import type { CoreState, Op, Purpose } from './core-state.ts';
 import type { Effect, ResourceOp } from './effects.ts';
@@ -56,7 +56,7 @@ export const startOp = (d: Draft, action: Omit<Op, 'id' | 'startedAt'>, effect: 
  */
 export const propose = (d: Draft, next: Omit<AgreedState, 'epoch'>, purpose: Purpose, why: string): void => {
   const { s, cfg } = d;
-  const epoch = s.agreed.epoch + 1 + ((s.agreed.epoch + 1) % 2 === cfg.selfIndex % 2 ? 0 : 1);
+  const epoch = nextEpoch(s.agreed.epoch, cfg.selfIndex);
   const state: AgreedState = { ...next, epoch };
   if (state.released === undefined) delete state.released;
   if (cfg.witness) {
@@ -75,7 +75,7 @@ export const propose = (d: Draft, next: Omit<AgreedState, 'epoch'>, purpose: Pur
 /** Without a witness: the holder's own state again, numbered above a concurrent one from the peer. */
 export const reassert = (d: Draft, above: number): void => {
   const { s, cfg } = d;
-  const epoch = above + 1 + ((above + 1) % 2 === cfg.selfIndex % 2 ? 0 : 1);
+  const epoch = nextEpoch(above, cfg.selfIndex);
   say(d, 'warn', `${cfg.peer} announces epoch ${above}, made without knowing that this node holds the service: re-asserting it.`);
   adopt(d, { epoch, primary: cfg.self, sync: s.agreed.sync }, 'this node');
 };

@@ -8,8 +8,9 @@ import type { Heartbeat, WitnessRequest } from './messages.ts';
  * - follow: run PostgreSQL as a standby of the peer (stop a stale primary, rewind it if it diverged);
  *   the rest of the groups stay stopped;
  * - take: set synchronous_standby_names to `syncStandby` (empty for null), promote (or start as primary),
- *   then start the rest of the groups left to right, but add no address at or after the lease end
- *   (the last `lease` effect; with a witness configured it starts at -Infinity, without one at +Infinity);
+ *   then start the rest of the groups left to right; neither promote nor add an address at or after the
+ *   lease end (the last `lease` effect; with a witness configured it starts at -Infinity, without one at
+ *   +Infinity): check it right before each of those steps;
  * - release: stop the groups right to left and stop PostgreSQL cleanly (report its final LSN); when
  *   `urgent` (lease ending) drop the addresses first, at once, even while another action runs;
  * - setSync: change synchronous_standby_names on the primary and report the flushed LSN after the reload;

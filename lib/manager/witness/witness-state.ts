@@ -11,6 +11,8 @@ export interface WitnessConfig {
   /** Lease length L granted per renewal. */
   leaseMs: number;
   rho: number;
+  /** Only for proving the simulation catches it: grant takeovers while the primary's lease runs. */
+  unsafeIgnoreLease?: boolean | undefined;
 }
 
 /** What the witness knows. */
@@ -116,7 +118,7 @@ export const judgeCas = (cfg: WitnessConfig, ws: WitnessState, req: WitnessReque
       ? null : 'a handback changes only the successor';
   }
   if (next.primary !== from) return `${from} may only ask to become primary`;
-  if (promised !== null && promised.holder !== from) return `${promised.holder}'s lease runs ${Math.ceil(promised.until - now)} ms more`;
+  if (promised !== null && promised.holder !== from && !cfg.unsafeIgnoreLease) return `${promised.holder}'s lease runs ${Math.ceil(promised.until - now)} ms more`;
   if (now < ws.startedAt + cfg.leaseMs * (1 + cfg.rho)) return 'this witness restarted: a lease it granted before may still run';
   if (cur.primary !== null) return cur.sync === from ? null : `the agreed state does not name ${from} synchronous`;
   const mine = ws.seen[from]?.pg ?? null;

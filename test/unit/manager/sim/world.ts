@@ -83,7 +83,7 @@ export class World {
       rate: 1 + this.rng.range(-rho / 2, rho / 2), offset: this.rng.range(0, 1e6),
       persisted: undefined, pg: newPg([genesis]), vip: false, op: null, opToken: 0, leaseUntil: mode === 'witness' ? -Infinity : Infinity,
     }));
-    this.wcfg = { nodes: ['alpha', 'beta'], leaseMs: t.leaseMs, rho: t.rho };
+    this.wcfg = { nodes: ['alpha', 'beta'], leaseMs: t.leaseMs, rho: t.rho, unsafeIgnoreLease: unsafe?.witnessIgnoresLease };
     this.witness = mode === 'witness'
       ? { up: true, ws: initWitness(0, undefined), persisted: undefined, rate: 1 + this.rng.range(-rho / 2, rho / 2), offset: this.rng.range(0, 1e6) }
       : null;
@@ -331,6 +331,7 @@ export class World {
 
   take(n: SimNode, sync: string | null): { ok: boolean; reason?: string } {
     const pg = n.pg;
+    if (this.local(n) >= n.leaseUntil) return { ok: false, reason: 'the lease ended before the promotion' };
     const was = pg.role === 'stopped' && pg.standbySignal ? 'standby' : pg.role;
     if (was === 'standby') {
       pg.timeline += 1;
