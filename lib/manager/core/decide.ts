@@ -2,7 +2,8 @@
 // shutdown, then what the agreed state asks of us as its primary, its standby, or while nobody is
 // primary. Each decision starts at most one action and says why; waiting says why too, once.
 import type { AgreedState, Released } from './agreed-state.ts';
-import { propose, say, startOp, waitBecause, type Draft } from './draft.ts';
+import { pgPos, propose, say, startOp, waitBecause, type Draft } from './draft.ts';
+import { recordSent } from './lease.ts';
 import { silenceMs } from './membership.ts';
 import { compareData, isHealthyStandby } from './pg-report.ts';
 
@@ -12,10 +13,9 @@ export const decide = (d: Draft): void => {
   if (s.finished) return;
   if (leaseRule(d)) return;
   if (s.witness.cas !== null) {
-    if (s.now - s.witness.cas.sentAt >= cfg.witnessTimeoutMs) {
-      say(d, 'warn', `No answer from the witness (${s.witness.cas.purpose}) within ${cfg.witnessTimeoutMs} ms.`);
-      s.witness = { ...s.witness, cas: null };
-    }
+    // The outcome is unknown until the witness answers (it may have recorded it): ask again, the same
+    // question, and decide nothing else meanwhile (the lease rule above still runs).
+    if (s.now - s.witness.cas.sentAt >= cfg.witnessTimeoutMs) resendCas(d);
     return;
   }
   if (s.op !== null || s.now < s.retryAt) return;
@@ -24,6 +24,16 @@ export const decide = (d: Draft): void => {
   if (a.primary === cfg.self) asPrimary(d);
   else if (a.primary === cfg.peer) asStandby(d);
   else withoutPrimary(d);
+};
+
+/** Asks the witness the pending compare-and-set again, with a new request id. */
+const resendCas = (d: Draft): void => {
+  const { s, cfg } = d;
+  const cas = s.witness.cas!;
+  const id = s.witness.nextId++;
+  s.witness = { ...s.witness, cas: { ...cas, id, sentAt: s.now }, sent: recordSent(s.witness.sent, id, s.now) };
+  waitBecause(d, `No answer from the witness (${cas.purpose}) within ${cfg.witnessTimeoutMs} ms: asking again; nothing else is decided until it answers.`, 'warn');
+  d.effects.push({ kind: 'witness', request: { from: cfg.self, id, state: s.agreed, pg: pgPos(s), cas: cas.request } });
 };
 
 /** Witness mode: a holder whose lease ran out drops the address and stops PostgreSQL now. */

@@ -128,7 +128,8 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
     if (at !== undefined) extendLease(d, holderLeaseEnd(at, reply.leaseMs, cfg.rho, cfg.actMarginMs));
   }
   const cas = s.witness.cas;
-  if (cas === null || reply.id !== cas.id) return;
+  // Any reply that shows the epoch moved past the question settles it, whichever request it answers.
+  if (cas === null || (reply.id !== cas.id && !(reply.state.epoch > cas.request.expect))) return;
   s.witness = { ...s.witness, cas: null };
   const won = reply.state.epoch === cas.request.next.epoch && reply.state.primary === cas.request.next.primary && reply.state.sync === cas.request.next.sync;
   if (won) {

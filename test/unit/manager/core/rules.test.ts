@@ -54,7 +54,7 @@ test('the standby promotes only from a state that names it synchronous, and only
 
 test('the primary drops its synchronous standby only with proof that it will not promote', () => {
   const holding = { holding: true, syncTarget: 'beta', pg: primaryPg, lastSyncHealthyAt: 9000, leaseUntil: 10_200 } satisfies Partial<CoreState>;
-  const cases: { name: string; cfg: CoreConfig; o?: Partial<CoreState>; want: string[]; says?: RegExp }[] = [
+  const cases: { name: string; cfg: CoreConfig; o?: Partial<CoreState> & { heardAt?: number }; want: string[]; says?: RegExp }[] = [
     { name: 'witness, lease held: records SOLO at the witness first', cfg: cfgFor('alpha', { witness: true }), want: ['witness:cas alpha/null'] },
     { name: 'witness, lease gone: the lease rule releases', cfg: cfgFor('alpha', { witness: true }), o: { leaseUntil: 9990 }, want: ['resource:release'], says: /Lease ended/ },
     { name: 'no witness, no fence: writes wait', cfg: cfgFor('alpha', {}), want: [], says: /Writes wait/ },
