@@ -1,5 +1,5 @@
 // ocf_log's destinations: syslog through logger(1), HA_LOGFILE, HA_DEBUGLOG, else stderr.
-import { writeErr } from '../../ocf/io/out.ts';
+import { writeErr } from './out.ts';
 import { appendFileSync, readlinkSync } from 'node:fs';
 import { fileLine, haDate, levelLine, logTag, oneLine, syslogPriority, type LogLevel } from '../format.ts';
 import { loggerFrom, type Logger } from '../logger.ts';
