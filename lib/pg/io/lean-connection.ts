@@ -6,6 +6,7 @@
 // Statements are pipelined: each is written at once and the answers come back in call order (the
 // server runs them one after another, as if awaited in turn). A parameterized one uses the extended protocol.
 import type { Socket } from 'node:net';
+import { PgConnectError, sqlstateOf } from '../connect-error.ts';
 import { rowFromText } from '../text-values.ts';
 import type { PgTarget } from './client.ts';
 import { sessionOver, type PgSession } from './session.ts';
@@ -16,6 +17,7 @@ export class PasswordRequired extends Error {}
 interface Message {
   name: string;
   message?: string;
+  code?: string;
   fields?: unknown[];
 }
 
@@ -82,7 +84,7 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
         p.rows.push(rowFromText(p.fields, (m.fields ?? []) as (string | null)[]));
         return;
       case 'error':
-        p.error ??= new Error(m.message ?? 'unknown server error');
+        p.error ??= Object.assign(new Error(m.message ?? 'unknown server error'), { code: m.code });
         return;
       case 'readyForQuery':
         pending.shift();
@@ -103,7 +105,7 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
   } catch (e) {
     socket.destroy();
     if (e instanceof PasswordRequired) throw e;
-    throw new Error(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`);
+    throw new PgConnectError(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`, sqlstateOf(e));
   }
 
   const queryTimeout = t.statementTimeoutMs + 1_000;

@@ -79,8 +79,8 @@ test('pgIsReady() maps exit codes 0-3 and throws on anything else', async () => 
   for (const code of [0, 1, 2, 3] as const) {
     const { runner, calls } = scripted({ exitCode: code });
     assert.equal((await pgIsReady(tools(runner), { host: '/run/pg', port: 5433, timeoutS: 2 })).code, code);
-    assert.deepEqual(calls[0]!.args, ['-q', '-h', '/run/pg', '-p', '5433', '-t', '2', '-d', 'postgres']);
-    assert.equal(calls[0]!.opts.user, undefined, 'pg_isready runs as root');
+    assert.deepEqual(calls[0]!.args, ['-q', '-h', '/run/pg', '-p', '5433', '-t', '2', '-d', 'postgres', '-U', 'postgres']);
+    assert.equal(calls[0]!.opts.user, 'postgres', 'pg_isready runs as the system user (never as root: "role root does not exist")');
   }
   const { runner } = scripted({ exitCode: undefined, notFound: true, failed: true });
   await assert.rejects(pgIsReady(tools(runner), { host: 'h', port: 1 }), (e: Error) => e instanceof PgToolError && /Cannot probe h:1/.test(e.message));
