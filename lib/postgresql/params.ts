@@ -1,4 +1,6 @@
 // The postgresql agent's parameters (PAF names where PAF has one) and the heartbeat v1 argument form.
+import { quoteValue } from '../ocf/quote.ts';
+import { hostOrSocketProblem } from '../net/host-name.ts';
 import { defineParams, parseParams, type ParamValues } from '../ocf/schema.ts';
 import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
@@ -39,6 +41,7 @@ export const pgSchema = defineParams({
     type: 'string', default: '/var/run/postgresql',
     shortdesc: 'Local socket directory or host',
     longdesc: 'How the agent reaches its own instance: a unix socket directory (as unix_socket_directories) or a host name.',
+    check: hostOrSocketProblem,
   },
   pgport: {
     type: 'integer', default: 5432, min: 1, max: 65535,
@@ -55,6 +58,7 @@ export const pgSchema = defineParams({
     type: 'string',
     shortdesc: 'Address standbys stream from',
     longdesc: 'The host standbys put in primary_conninfo: normally the virtual IP that follows the primary. Required for a standby to stream.',
+    check: hostOrSocketProblem,
   },
   primary_port: {
     type: 'integer', min: 1, max: 65535,
@@ -156,9 +160,11 @@ export const parsePeers = (text: string, defaultPort: number): Peer[] =>
     const addr = eq > 0 ? item.slice(eq + 1) : item;
     const m = /^(\[[0-9A-Fa-f:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(addr);
     if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
-      throw configured(`Invalid parameter peers: '${item}' is not name=host[:port]`);
+      throw configured(`Invalid parameter peers: ${quoteValue(item)} is not name=host[:port]`);
     }
     const host = m[1]!.replace(/^\[|\]$/g, '');
+    const why = hostOrSocketProblem(host);
+    if (why !== undefined) throw configured(`Invalid parameter peers: ${quoteValue(item)}: the host is ${why}`);
     return { name: name || host, host, port: m[2] === undefined ? defaultPort : Number(m[2]) };
   });
 

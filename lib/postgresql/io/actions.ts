@@ -20,6 +20,7 @@ import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
 import { isStalled } from '../stalled-standby.ts';
 import { localSession } from './local-session.ts';
+import { existsButNotADirectory } from '../../pg/io/pgdata.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -139,6 +140,8 @@ const recheckIdleStandby = async (env: PgEnv): Promise<void> => {
 export const stopPg = async (input: Input): Promise<OcfCode> => {
   const env = await envUnlessUninstalled(input);
   if (!env) return OCF_SUCCESS;
+  // Nothing can run from a data directory that is a file (validate-all says so with code 2).
+  if (existsButNotADirectory(env.p.pgdata)) return OCF_SUCCESS;
   let i = await inspectOnce(env);
   if (i.state === 'starting' || i.state === 'stopping') i = await settled(env).catch(() => i);
   if (env.mode === 'primitive') {
@@ -183,8 +186,8 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
     if (input.ctx.isProbe) return OCF_NOT_RUNNING;
     throw new OcfError(OCF_ERR_GENERIC, 'PostgreSQL binaries are no longer found on this node');
   }
-  // An empty data directory (a node waiting to be cloned) runs nothing.
-  if (isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
+  // An empty data directory (a node waiting to be cloned) runs nothing, nor does a file named as pgdata.
+  if (existsButNotADirectory(env.p.pgdata) || isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
   const i = await inspect(env);
   try {
     const answer = monitorAnswer(env.mode, i);
