@@ -17,7 +17,18 @@ export interface PgTarget {
   statementTimeoutMs: number;
 }
 
-/** Opens a `pg` client; throws with the target named when the connection fails. */
+/** A failure to open a session; `code` is the errno code or the server's SQLSTATE, when there was one. */
+export class PgConnectError extends Error {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: unknown) {
+    super(message);
+    this.name = 'PgConnectError';
+    this.code = typeof code === 'string' ? code : undefined;
+  }
+}
+
+/** Opens a `pg` client; throws PgConnectError with the target named when the connection fails. */
 export const openClient = async (t: PgTarget, extra: Partial<ClientConfig> = {}): Promise<Client> => {
   const pg = (await import('pg')).default;
   const client = new pg.Client({
@@ -37,7 +48,7 @@ export const openClient = async (t: PgTarget, extra: Partial<ClientConfig> = {})
     await client.connect();
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw new Error(`Cannot connect to PostgreSQL at ${t.host}:${t.port} as ${t.user}: ${(e as Error).message}`);
+    throw new PgConnectError(`Cannot connect to PostgreSQL at ${t.host}:${t.port} as ${t.user}: ${(e as Error).message}`, (e as { code?: unknown }).code);
   }
   return client;
 };

@@ -91,7 +91,7 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
       }
       const peers = await askPeers(env);
       const verdict = mayStartAsPrimary(self(env, i), peers);
-      env.log.info(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
+      (verdict.allow ? env.log.info : env.log.warn)(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
       if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to start ${env.node} as primary: ${verdict.reason}`);
       configurePrimary(env);
       await startServer(env, 'primary');

@@ -42,7 +42,7 @@ export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> =
     published,
   });
   const heard = published.map((c) => `${c.name}: published tl ${c.timeline}`).join(', ');
-  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
+  (verdict.allow ? env.log.info : env.log.warn)(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
   if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to promote ${env.node}: ${verdict.reason}`);
 };
 
