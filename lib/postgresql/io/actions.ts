@@ -11,7 +11,7 @@ import type { PgParams } from '../params.ts';
 import { pgEnv, type PgEnv } from './env.ts';
 import { inspect, type Inspection } from './inspect.ts';
 import { askPeers, describePeers } from './peers.ts';
-import { checkPromotion, promoteStandby, self } from './promote.ts';
+import { checkPromotion, promoteStandby, selfAsReplayed } from './promote.ts';
 import { prepareRejoin } from './rejoin.ts';
 import { cloneFromPrimary, configurePrimary, configureStandby, isEmptyDataDir, startServer } from './standby.ts';
 import { primaryDuties, recordState, standbyDuties } from './duties.ts';
@@ -90,7 +90,7 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
         throw new OcfError(OCF_ERR_GENERIC, `Cannot start a primary from the empty data directory ${env.p.pgdata}`);
       }
       const peers = await askPeers(env);
-      const verdict = mayStartAsPrimary(self(env, i), peers);
+      const verdict = mayStartAsPrimary(await selfAsReplayed(env, i), peers);
       (verdict.allow ? env.log.info : env.log.warn)(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
       if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to start ${env.node} as primary: ${verdict.reason}`);
       configurePrimary(env);
