@@ -7,14 +7,22 @@ export const TOO_MANY_CONNECTIONS = '53300';
 /** SQLSTATE 57P03: the server is starting up or shutting down. */
 export const CANNOT_CONNECT_NOW = '57P03';
 
-/** A connection that failed; `sqlstate` is the server's code when it answered with an error. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * A connection that failed; `code` is the errno code (ECONNREFUSED, ...) or the server's SQLSTATE,
+ * when there was one, and `sqlstate` the latter only.
+ */
 export class PgConnectError extends Error {
   override name = 'PgConnectError';
-  constructor(
-    message: string,
-    readonly sqlstate: string | undefined,
-  ) {
+  readonly code: string | undefined;
+  constructor(message: string, code: unknown) {
     super(message);
+    this.code = typeof code === 'string' ? code : undefined;
+  }
+
+  get sqlstate(): string | undefined {
+    return this.code !== undefined && SQLSTATE.test(this.code) ? this.code : undefined;
   }
 }
 
@@ -22,7 +30,7 @@ export class PgConnectError extends Error {
 export const sqlstateOf = (e: unknown): string | undefined => {
   if (e instanceof PgConnectError) return e.sqlstate;
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  return typeof code === 'string' && SQLSTATE.test(code) ? code : undefined;
 };
 
 /** Whether the server refused a connection because all its slots are taken: it runs, it is full. */

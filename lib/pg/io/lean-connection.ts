@@ -6,7 +6,7 @@
 // Statements are pipelined: each is written at once and the answers come back in call order (the
 // server runs them one after another, as if awaited in turn). A parameterized one uses the extended protocol.
 import type { Socket } from 'node:net';
-import { PgConnectError, sqlstateOf } from '../connect-error.ts';
+import { PgConnectError } from '../connect-error.ts';
 import { rowFromText } from '../text-values.ts';
 import type { PgTarget } from './client.ts';
 import { sessionOver, type PgSession } from './session.ts';
@@ -105,7 +105,7 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
   } catch (e) {
     socket.destroy();
     if (e instanceof PasswordRequired) throw e;
-    throw new PgConnectError(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`, sqlstateOf(e));
+    throw new PgConnectError(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`, e instanceof PgConnectError ? e.code : (e as { code?: unknown }).code);
   }
 
   const queryTimeout = t.statementTimeoutMs + 1_000;

@@ -10,6 +10,7 @@ import { runLight } from '../../exec/io/run-light.ts';
 import { maxLsn, type Lsn } from '../../pg/lsn.ts';
 import type { PgEnv } from './env.ts';
 import { localSession } from './local-session.ts';
+import { standbyReplayTimeline } from './replay-position.ts';
 
 /** The local instance: its classification, and what the probes saw. */
 export interface Inspection extends InstanceClassification {
@@ -82,7 +83,10 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
   let timeline = head?.timeline ?? control?.timeline;
   let lsn: Lsn | undefined = head?.checkpointLsn ?? control?.checkpointLsn;
   if (standing && (cls.state === 'primary' || cls.state === 'standby')) {
-    timeline = standing.timeline;
+    // A standby's replay timeline, not its last restartpoint's (rule: compare what was replayed).
+    const replay = cls.state === 'standby' ? standbyReplayTimeline(env, standing) : undefined;
+    if (replay && replay.timeline !== standing.timeline) env.log.debug(`replay timeline ${replay.timeline}: ${replay.how}`);
+    timeline = replay?.timeline ?? standing.timeline;
     // A standby's received LSN can trail its replay (it starts at the segment streaming began): take the further.
     lsn = cls.state === 'primary' ? standing.currentLsn : maxLsn(standing.receiveLsn, standing.replayLsn) ?? lsn;
   }
