@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
+import { openReplicationSession } from '../../lib/pg/io/peer.ts';
 import { cleanupAllPg, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
@@ -66,6 +67,14 @@ it('promotes right after a switchover and right after a switch back, though the 
   assert.equal(demoteB.code, 0, demoteB.stderr);
   await waitFor('a to have no WAL receiver', async () => (await a.sql('SELECT count(*) FROM pg_stat_wal_receiver')) === '0', 20_000);
   assert.equal(await a.sql('SELECT timeline_id FROM pg_control_checkpoint()'), '1', 'the precondition: a\'s last restartpoint is on timeline 1');
+  // What a peer asking a would hear: IDENTIFY_SYSTEM on a standby gives its replay timeline, the
+  // same figure a now computes for itself.
+  const asked = await openReplicationSession({ host: a.socketDir, port: a.port, user: 'postgres', connectTimeoutMs: 5_000, statementTimeoutMs: 5_000 });
+  try {
+    assert.equal((await asked.identify()).timeline, 2, 'IDENTIFY_SYSTEM on the standby answers with the replayed timeline');
+  } finally {
+    await asked.close();
+  }
   const started = Date.now();
   const promoteA = call(a, b, 'promote');
   const wallMs = Date.now() - started;
