@@ -68,7 +68,7 @@ export const pgSchema = defineParams({
   peers: {
     type: 'string',
     shortdesc: 'The other nodes\' PostgreSQL addresses',
-    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each reachable peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead. This works under every manager, the classic heartbeat included, which has no other channel.',
+    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead, or runs but cannot be asked (login refused, pg_hba, too many connections): only a peer where nothing listens (refused, no route, connect timeout) is passed over. This works under every manager, the classic heartbeat included, which has no other channel.',
   },
   repuser: {
     type: 'string', default: 'replicator',
@@ -95,7 +95,7 @@ export const pgSchema = defineParams({
   rewind: {
     type: 'boolean', default: true,
     shortdesc: 'Rejoin a diverged old primary with pg_rewind',
-    longdesc: 'A former primary whose WAL diverged from the new primary\'s timeline is rewound with pg_rewind before it starts as a standby. The transactions it discards are written to a report in the state directory first. Needs wal_log_hints=on or data checksums.',
+    longdesc: 'A former primary whose WAL diverged from the new primary\'s timeline is rewound with pg_rewind before it starts as a standby. The transactions it discards are written to a report in report_dir first. A node on a newer timeline than the primary (promoted later) is never rewound onto it. Needs wal_log_hints=on or data checksums.',
   },
   rebuild: {
     type: 'boolean', default: false,
@@ -124,6 +124,12 @@ export const pgSchema = defineParams({
     shortdesc: 'What a primitive\'s stop leaves running',
     longdesc: 'Primitive mode only. standby: after the clean shutdown the instance keeps running as a standby of primary_host, so it follows whichever node takes over. stopped: it stays down.',
     check: oneOf(['standby', 'stopped']),
+  },
+  report_dir: {
+    type: 'string', default: '/var/log/pgbeat',
+    shortdesc: 'Directory for reports and the server log',
+    longdesc: 'Where the agent keeps what explains its actions: the report of the transactions a rejoin discards, and the server log pg_ctl writes (pgbeat-postgresql-<instance>-server.log). It must be outside pgdata and persistent: pg_rewind replaces files in pgdata with the other node\'s copies, a re-clone renames pgdata aside, and HA_RSCTMP (/run) is emptied at boot. Created (mode 0750, owned by the owner of pgdata) when missing.',
+    check: absolutePath,
   },
   start_opts: {
     type: 'string',
@@ -172,6 +178,10 @@ export const parsePeers = (text: string, defaultPort: number): Peer[] =>
 export const parsePgParams = (raw: Readonly<Record<string, string | undefined>>): PgParams => {
   const p = parseParams(pgSchema, raw);
   const peers = parsePeers(p.peers, p.pgport);
+  const under = (dir: string, root: string): boolean => `${dir.replace(/\/+$/, '')}/`.startsWith(`${root.replace(/\/+$/, '')}/`);
+  if (under(p.report_dir, p.pgdata)) {
+    throw configured(`Invalid parameter report_dir: '${p.report_dir}' is inside pgdata '${p.pgdata}', where a rewind or a re-clone would replace it; use a directory outside it`);
+  }
   return {
     ...p,
     peers,

@@ -17,6 +17,7 @@ import type { Inspection } from './inspect.ts';
 import { readHistories, readOurWalEnd, type OurWalEnd } from './our-wal.ts';
 import { rejoinDirection, type Direction } from '../rejoin-direction.ts';
 import { rebuildFromPrimary, rewindFrom, rewindMarkerPath } from './rejoin-steps.ts';
+import { prepareReportDir } from './report-dir.ts';
 
 /** One rejoin: what we know while acting on the plan. */
 interface Rejoin {
@@ -84,6 +85,8 @@ export const runningStandbyDirection = (env: PgEnv, i: Inspection, primary: Curr
 
 /** Makes the stopped data directory able to follow the current primary, or throws saying why not. */
 export const prepareRejoin = async (env: PgEnv, i: Inspection): Promise<void> => {
+  // Before anything may rewind or re-clone pgdata: a server log an older version kept there goes out.
+  prepareReportDir(env);
   const unfinished = readState(rewindMarkerPath(env));
   const primary = await findCurrentPrimary(env);
   if (!primary) {

@@ -10,6 +10,7 @@ import { pgBasebackup } from '../../pg/io/basebackup.ts';
 import { readAutoConf, setStandbySignal, writeAutoConf } from '../../pg/io/pgdata.ts';
 import { slotNameFor, standbySettings } from '../../pg/standby-settings.ts';
 import type { PgEnv } from './env.ts';
+import { prepareReportDir } from './report-dir.ts';
 
 /** The conninfo standbys use to reach the primary (through primary_host, normally the VIP). */
 export const primaryConninfo = (env: PgEnv): string => {
@@ -94,6 +95,7 @@ export const cloneFromPrimary = async (env: PgEnv): Promise<void> => {
 /** Starts the server (pg_ctl start -w) within the deadline; throws with pg_ctl's words on failure. */
 export const startServer = async (env: PgEnv, role: 'standby' | 'primary'): Promise<void> => {
   env.log.info(`Starting ${env.p.pgdata} as ${role}`);
+  prepareReportDir(env);
   const r = await env.ctl.start({ timeoutMs: env.left(), logFile: env.serverLog, options: env.p.start_opts || undefined });
   if (r.failed) {
     throw new OcfError(OCF_ERR_GENERIC, `Cannot start ${env.p.pgdata} as ${role}: ${describeFailure(r)} (see ${env.serverLog})`);
