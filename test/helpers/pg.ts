@@ -126,8 +126,8 @@ const ownedDir = (path: string): string => {
   return path;
 };
 
-/** PIDs of processes whose command line carries our cluster_name tag or our data directory. */
-const ourPids = (inst: Pick<PgInstance, 'tag' | 'dataDir'>): number[] =>
+/** PIDs of an instance's processes: their command line carries its cluster_name tag or its data directory. */
+export const ourPids = (inst: Pick<PgInstance, 'tag' | 'dataDir'>): number[] =>
   readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');

@@ -33,6 +33,7 @@ const stopServer = async (env: PgEnv, why: string): Promise<void> => {
     throw new OcfError(OCF_ERR_GENERIC, `Cannot stop ${env.p.pgdata}: ${last ? describeFailure(last) : 'pg_ctl gave no answer'}`);
   }
   if (out.how === 'immediate') env.log.warn(`${env.p.pgdata} needed an immediate shutdown (crash recovery at next start)`);
+  if (out.how === 'killed') env.log.warn(`${env.p.pgdata} did not end on an immediate shutdown either: its postmaster was killed (crash recovery at next start)`);
 };
 
 /** Brings a stopped instance up as a standby of primary_host (cloning an empty data directory). */
