@@ -1,5 +1,5 @@
 // A finished call's OCF code: the agent's own for OCF agents, heartbeat's reading for v1 scripts.
-import { OCF_ERR_GENERIC, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
+import { OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import type { ExitReading } from './invocation.ts';
 import { v1StatusCode } from './v1-status.ts';
 
@@ -21,3 +21,11 @@ export const actionCode = (reading: ExitReading, o: CallOutcome): number => {
   if (reading === 'v1-exit') return o.exitCode === 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
   return o.exitCode;
 };
+
+/**
+ * The code for an action of a resource whose executable is missing: a stop succeeds and a monitor
+ * says not running (missing software cannot be running: ocf-contract.md 1.2, 2.3), anything else
+ * is "not installed" (5).
+ */
+export const missingExecutableCode = (action: string): number =>
+  action === 'stop' ? OCF_SUCCESS : action === 'monitor' || action === 'status' ? OCF_NOT_RUNNING : OCF_ERR_INSTALLED;

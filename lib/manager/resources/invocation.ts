@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import type { ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
-import { OCF_ERR_CONFIGURED, OCF_ERR_INSTALLED, OCF_ERR_UNIMPLEMENTED } from '../../ocf/exit-codes.ts';
+import { OCF_ERR_CONFIGURED, OCF_ERR_UNIMPLEMENTED } from '../../ocf/exit-codes.ts';
+import { missingExecutableCode } from './action-code.ts';
 import { isPostgresqlResource, postgresqlParams, promotableMeta } from './postgresql-resource.ts';
 
 /** Where resources live and what every call inherits; tests point the roots at temp dirs. */
@@ -123,7 +124,7 @@ export const resolveInvocation = (
     return ocfCall(ocfAgentPath(spec, o.ocfRoot), spec, params, action, timeoutMs, o);
   }
   if (v1Script === undefined) {
-    return { ok: false, code: OCF_ERR_INSTALLED, reason: `No executable script '${spec.name}' in ${o.v1Dirs.join(' or ')}` };
+    return { ok: false, code: missingExecutableCode(action), reason: `No executable script '${spec.name}' in ${o.v1Dirs.join(' or ')}` };
   }
   if (isPostgresqlResource(spec)) return ocfCall(v1Script, spec, postgresqlParams(spec), action, timeoutMs, o);
   const how = V1_ACTIONS[action];

@@ -4,12 +4,11 @@
 import type { ResourceSpec } from '../../config/cluster-config.ts';
 import type { ActionResult, ResourceAction, ResourceRunner } from '../../ports.ts';
 import { runInGroup } from '../../../exec/io/run-in-group.ts';
-import { OCF_ERR_INSTALLED } from '../../../ocf/exit-codes.ts';
 import { describeFailure } from '../../../exec/result.ts';
-import { actionCode } from '../action-code.ts';
+import { actionCode, missingExecutableCode } from '../action-code.ts';
 import { exitReasonOf } from '../exit-reason.ts';
 import { resolveInvocation, type ResolveOptions } from '../invocation.ts';
-import { findV1Script } from './script-lookup.ts';
+import { findV1Script, isExecutableFile } from './script-lookup.ts';
 
 /** Options of the runner: where resources live, plus a command prefix (tests: `ip netns exec NS`). */
 export interface RunnerOptions extends ResolveOptions {
@@ -23,9 +22,12 @@ export const createResourceRunner = (o: RunnerOptions): ResourceRunner => ({
     const resolution = resolveInvocation(resource, action, opts.timeoutMs, o, script);
     if (!resolution.ok) return { code: resolution.code, timedOut: false, durationMs: 0, reason: resolution.reason };
     const inv = resolution.invocation;
+    if (!isExecutableFile(inv.file)) {
+      return { code: missingExecutableCode(action), timedOut: false, durationMs: 0, reason: `No executable agent at ${inv.file}` };
+    }
     const [file, ...args] = [...(o.prefix ?? []), inv.file, ...inv.args];
     const r = await runInGroup(file!, args, { timeoutMs: opts.timeoutMs, env: { ...inv.env, ...opts.env } });
-    const code = r.notFound ? OCF_ERR_INSTALLED : actionCode(inv.reading, r);
+    const code = r.notFound ? missingExecutableCode(action) : actionCode(inv.reading, r);
     const reason = r.timedOut || r.notFound ? describeFailure(r) : exitReasonOf(r.stderr);
     return { code, timedOut: r.timedOut, durationMs: r.durationMs, reason };
   },

@@ -3,7 +3,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { v1ScriptCandidates } from '../invocation.ts';
 
-const isExecutableFile = (path: string): boolean => {
+/** Whether `path` is a regular file this process may execute. */
+export const isExecutableFile = (path: string): boolean => {
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);

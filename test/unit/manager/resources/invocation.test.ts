@@ -75,12 +75,15 @@ for (const [action, arg, reading, code] of v1ActionCases) {
   });
 }
 
-test('a v1 script that was not found: not installed (5), naming where it was looked for', () => {
-  const r = resolveInvocation(v1('nosuch'), 'start', 20_000, o, undefined);
-  assert.ok(!r.ok);
-  assert.equal(r.code, 5);
-  assert.match(r.reason, /nosuch.*\/t\/resource\.d or \/t\/init\.d/);
-});
+// Missing software cannot be running: stop succeeds, monitor says stopped, start is "not installed".
+for (const [action, code] of [['start', 5], ['stop', 0], ['monitor', 7], ['status', 7]] as const) {
+  test(`a v1 script that was not found: ${action} answers ${code} without running, naming where it was looked for`, () => {
+    const r = resolveInvocation(v1('nosuch'), action, 20_000, o, undefined);
+    assert.ok(!r.ok);
+    assert.equal(r.code, code);
+    assert.match(r.reason, /nosuch.*\/t\/resource\.d or \/t\/init\.d/);
+  });
+}
 
 test('an OCF agent: $OCF_ROOT/resource.d/<provider>/<type> with OCF_RESKEY_*, timeout, instance, HA_RSCTMP', () => {
   const r = resolveInvocation(ocf('pgbeat', 'IPaddr', { ip: '192.0.2.10', cidr_netmask: '24' }), 'monitor', 15_000, o, undefined);
