@@ -58,11 +58,28 @@ const notify = (index: number, r: ResourceSpec, type: 'pre' | 'post', c: Cluster
   what: `notify ${type}-promote ${label(r)}`,
 });
 
+/**
+ * How postgresql is brought up. standbyRunning: the probe saw its standby running, so the idempotent
+ * start (one agent process, ~60 ms) is left out. notify: run the pre/post-promote notifications
+ * (default true; under pgbeat they publish nothing, since no Pacemaker attributes exist, but keep the
+ * agent's Pacemaker path whole).
+ */
+export interface BringUpOptions {
+  standbyRunning?: boolean | undefined;
+  notify?: boolean | undefined;
+}
+
 /** The steps that bring resource `i` up where the group runs: start, or for postgresql start (standby, idempotent) and promote. */
-const bringUp = (i: number, r: ResourceSpec, c: ClusterView): PlanStep[] =>
-  isPostgresqlResource(r)
-    ? [step(i, r, 'start', 'abort', [OCF_SUCCESS]), notify(i, r, 'pre', c), step(i, r, 'promote', 'abort'), notify(i, r, 'post', c)]
-    : [step(i, r, 'start', 'abort')];
+const bringUp = (i: number, r: ResourceSpec, c: ClusterView, o: BringUpOptions = {}): PlanStep[] => {
+  if (!isPostgresqlResource(r)) return [step(i, r, 'start', 'abort')];
+  const notifying = o.notify !== false;
+  return [
+    ...(o.standbyRunning ? [] : [step(i, r, 'start', 'abort')]),
+    ...(notifying ? [notify(i, r, 'pre', c)] : []),
+    step(i, r, 'promote', 'abort'),
+    ...(notifying ? [notify(i, r, 'post', c)] : []),
+  ];
+};
 
 /** The step that takes resource `i` down: stop, or for postgresql demote (it stays a standby) unless `stopDatabase`. */
 const bringDown = (i: number, r: ResourceSpec, stopDatabase: boolean): PlanStep =>
@@ -71,8 +88,8 @@ const bringDown = (i: number, r: ResourceSpec, stopDatabase: boolean): PlanStep 
 const names = (steps: readonly PlanStep[]): string => steps.filter((s) => s.action !== 'notify').map((s) => s.what).join(', ');
 
 /** Take the group here: resources left to right; postgresql's running standby is promoted. */
-export const takePlan = (g: GroupConfig, c: ClusterView): GroupPlan => {
-  const steps = g.resources.flatMap((r, i) => bringUp(i, r, c));
+export const takePlan = (g: GroupConfig, c: ClusterView, o: BringUpOptions = {}): GroupPlan => {
+  const steps = g.resources.flatMap((r, i) => bringUp(i, r, c, o));
   return { kind: 'take', group: g.key, steps, reason: `take ${g.key} on ${c.node}: ${names(steps) || 'nothing to start'}, left to right` };
 };
 

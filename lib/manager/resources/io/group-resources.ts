@@ -4,7 +4,7 @@
 // as heartbeat runs one resource action at a time); different groups proceed independently.
 import type { GroupConfig } from '../../config/cluster-config.ts';
 import type { ResourceRunner } from '../../ports.ts';
-import { monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type ClusterView } from '../group-plan.ts';
+import { monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type BringUpOptions, type ClusterView } from '../group-plan.ts';
 import { judgeMonitor, recoveryDecision, type MonitorVerdict } from '../monitor-verdict.ts';
 import type { PlanOutcome, StepRun } from '../plan-outcome.ts';
 import { executePlan } from './plan-executor.ts';
@@ -40,7 +40,7 @@ export interface CheckOutcome {
 /** The resource side of the daemon. */
 export interface GroupResources {
   /** Starts the group here (left to right; postgresql promoted). Verdicts: done, hand-over, needs-fencing. */
-  take(g: GroupConfig): Promise<PlanOutcome>;
+  take(g: GroupConfig, o?: BringUpOptions): Promise<PlanOutcome>;
   /** Stops the group here (right to left; postgresql demoted unless stopDatabase). Verdicts: done, needs-fencing. */
   release(g: GroupConfig, o?: { stopDatabase?: boolean }): Promise<PlanOutcome>;
   /** Where the group is not held: postgresql runs as a standby. Verdicts: done, failed. */
@@ -75,9 +75,9 @@ export const createGroupResources = (o: GroupResourcesOptions): GroupResources =
   };
 
   return {
-    take: (g) => serial(g, () => {
+    take: (g, bringUp) => serial(g, () => {
       restarts.delete(g.key);
-      return executePlan(takePlan(g, o.cluster), g, exec);
+      return executePlan(takePlan(g, o.cluster, bringUp), g, exec);
     }),
     release: (g, opts) => serial(g, () => {
       restarts.delete(g.key);

@@ -28,6 +28,12 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
     reason: /take .* on node2: start postgresql_pg, promote postgresql_pg, start ocf:pgbeat:IPaddr::ip=192.0.2.10, start app::x, left to right/,
   },
   {
+    name: 'take when the probe saw the standby running, without notifications: the promotion alone',
+    plan: takePlan(G, C, { standbyRunning: true, notify: false }),
+    shape: 'promote0 start1 start2',
+    reason: /promote postgresql_pg, start/,
+  },
+  {
     name: 'take of a group without a database: plain starts',
     plan: takePlan(group(IP, APP), C),
     shape: 'start0 start1',
