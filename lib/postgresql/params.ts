@@ -57,7 +57,7 @@ export const pgSchema = defineParams({
   primary_host: {
     type: 'string',
     shortdesc: 'Address standbys stream from',
-    longdesc: 'The host standbys put in primary_conninfo: normally the virtual IP that follows the primary. Required for a standby to stream.',
+    longdesc: 'The host standbys put in primary_conninfo when peers is empty: normally the virtual IP that follows the primary. With peers, standbys stream from whichever peer accepts writes instead (primary_host is still tried first when looking for a running primary).',
     check: hostOrSocketProblem,
   },
   primary_port: {
@@ -68,7 +68,7 @@ export const pgSchema = defineParams({
   peers: {
     type: 'string',
     shortdesc: 'The other nodes\' PostgreSQL addresses',
-    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead, or runs but cannot be asked (login refused, pg_hba, too many connections): only a peer where nothing listens (refused, no route, connect timeout) is passed over. This works under every manager, the classic heartbeat included, which has no other channel.',
+    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead, or runs but cannot be asked (login refused, pg_hba, too many connections): only a peer where nothing listens (refused, no route, connect timeout) is passed over. This works under every manager, the classic heartbeat included, which has no other channel. Standbys also stream from the peers: primary_conninfo lists every peer but this node with target_session_attrs=read-write, so a standby follows a promotion by itself, without the virtual IP.',
   },
   repuser: {
     type: 'string', default: 'replicator',

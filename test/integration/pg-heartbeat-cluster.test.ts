@@ -256,7 +256,8 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
     assert.equal(inRecovery('hbb'), 't', stop.out);
     const streaming = await waitUntil(() => streamsFrom('hba', 'hbb'), { timeoutMs: 30_000, stepMs: 500 });
     assert.ok(streaming, `hbb does not stream from hba:\n${diagnose()}`);
-    assert.match(sql(node('hbb'), 'SHOW primary_conninfo'), /host=192\.0\.2\.100/);
+    // With peers it streams from whichever peer accepts writes (not through the VIP).
+    assert.match(sql(node('hbb'), 'SHOW primary_conninfo'), /host=192\.0\.2\.1 .*target_session_attrs=read-write/);
     // heartbeat reads the v1 status's stdout: a standby is not "running" (the group is not held here).
     const st = node('hbb').run([PG_SCRIPT, ...pgArgs('off'), 'status']);
     assert.equal(st.stdout, 'stopped\n', st.out);

@@ -56,7 +56,7 @@ it('a never-started cluster whose postgresql.conf sets wal_log_hints=on validate
 const longPath = `/${'very-long-directory-name/'.repeat(12)}data`;
 
 const table: { name: string; params: () => Record<string, string>; code: number; reason: RegExp }[] = [
-  { name: 'pgdata missing and nothing to clone from', params: () => ({ ...base(good), pgdata: join(scratch, 'nope'), primary_host: '' }), code: 2, reason: /pgdata='.*nope' is missing or empty and primary_host is not set/ },
+  { name: 'pgdata missing and nothing to clone from', params: () => ({ ...base(good), pgdata: join(scratch, 'nope'), primary_host: '' }), code: 2, reason: /pgdata='.*nope' is missing or empty and neither primary_host nor peers is set/ },
   { name: 'pgdata is not a data directory', params: () => ({ ...base(good), pgdata: notADataDir() }), code: 2, reason: /is not a PostgreSQL data directory \(no PG_VERSION\)/ },
   { name: 'pgdata relative', params: () => ({ ...base(good), pgdata: 'data' }), code: 6, reason: /Invalid parameter pgdata='data': must be an absolute path/ },
   { name: 'bindir of another major version', params: () => ({ ...base(good), bindir: fakeBindir('16.4') }), code: 5, reason: /holds a PostgreSQL 15 cluster \(PG_VERSION\) but .* has PostgreSQL 16\.4: set bindir/ },
@@ -76,7 +76,7 @@ const table: { name: string; params: () => Record<string, string>; code: number;
   { name: 'sync_mode unknown', params: () => ({ ...base(good), sync_mode: 'sometimes' }), code: 6, reason: /Invalid parameter sync_mode='sometimes': use one of off, fallback, strict/ },
   { name: 'maxlag not a number', params: () => ({ ...base(good), maxlag: '16MB' }), code: 6, reason: /Invalid parameter maxlag='16MB': not a whole number/ },
   { name: 'peers malformed', params: () => ({ ...base(good), peers: 'node2=host:99999' }), code: 6, reason: /Invalid parameter peers: 'node2=host:99999'/ },
-  { name: 'promotable without primary_host', params: () => ({ ...base(good), primary_host: '' }), code: 6, reason: /primary_host is required in promotable mode/ },
+  { name: 'promotable without primary_host', params: () => ({ ...base(good), primary_host: '' }), code: 6, reason: /primary_host or peers is required in promotable mode/ },
 ];
 
 const aFile = (): string => {

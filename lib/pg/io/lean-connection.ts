@@ -30,13 +30,17 @@ interface Pending {
 
 const describe = (t: PgTarget): string => `${t.host}:${t.port} as ${t.user}`;
 
-/** Opens a session over the lean connection; throws PasswordRequired when trust/peer do not apply. */
-export const connectLean = async (t: PgTarget): Promise<PgSession> => {
+/**
+ * Opens a session over the lean connection; throws PasswordRequired when trust/peer do not apply.
+ * `socket`: one the caller already connected to the server (a daemon connects a unix socket under
+ * another effective uid for peer authentication, synchronously, and hands it over).
+ */
+export const connectLean = async (t: PgTarget, given?: Socket): Promise<PgSession> => {
   const { serialize, parse } = await import('pg-protocol');
   // getBuiltinModule, not import(): a dynamic import of a built-in starts Node's ESM loader (~3 ms).
   const net = process.getBuiltinModule('node:net');
   // Over TCP, Nagle's algorithm would hold a pipelined statement back until the previous one's ACK.
-  const socket: Socket = t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port, noDelay: true });
+  const socket: Socket = given ?? (t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port, noDelay: true }));
   // Exchanges written and not yet answered, oldest first.
   const pending: Pending[] = [];
   let broken: Error | undefined;

@@ -21,7 +21,7 @@ import { existsButNotADirectory, readPgVersion } from '../../pg/io/pgdata.ts';
 import { postmasterStatus } from '../../pg/io/postmaster.ts';
 import type { PgParams } from '../params.ts';
 import { pgEnv, type PgEnv } from './env.ts';
-import { isEmptyDataDir } from './standby.ts';
+import { isEmptyDataDir, streamSources } from './standby.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -107,14 +107,14 @@ export const validatePg = async (input: Input): Promise<OcfCode> => {
   const dir = `pgdata=${quoteValue(pgdata)}`;
   if (existsButNotADirectory(pgdata)) throw onNode(`${dir} is not a directory (a file or device is there): point pgdata at the data directory`);
   if (isEmptyDataDir(pgdata)) {
-    if (!env.p.primary_host) throw onNode(`${dir} is missing or empty and primary_host is not set to clone it from`);
+    if (!env.p.primary_host && streamSources(env).length === 0) throw onNode(`${dir} is missing or empty and neither primary_host nor peers is set to clone it from`);
     return OCF_SUCCESS;
   }
   if (!existsSync(join(pgdata, 'PG_VERSION'))) throw onNode(`${dir} is not a PostgreSQL data directory (no PG_VERSION)`);
   const owner = statSync(pgdata).uid;
   if (owner !== uid) throw onNode(`${dir} is owned by uid ${owner}, not by system_user=${quoteValue(user)} (uid ${uid})`);
-  if (env.mode === 'promotable' && !env.p.primary_host) {
-    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host is required in promotable mode (the address standbys stream from)');
+  if (env.mode === 'promotable' && !env.p.primary_host && streamSources(env).length === 0) {
+    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host or peers is required in promotable mode (where standbys stream from)');
   }
   await checkVersion(env);
   const cd = await walSettings(env, await readControlData({ ...env.tools, runner: runLight }, pgdata, { asRoot: true, timeoutMs: 10_000 }));
