@@ -64,9 +64,12 @@ export const dataArgs = (t: RsyncTransport, dest: string, previous: string | und
   `${dest.replace(/\/+$/, '')}/`,
 ];
 
-/** rsync arguments for named files of the source's pg_wal (listed on stdin) into `walDir`. */
-export const walArgs = (t: RsyncTransport, walDir: string): string[] => [
-  '-a', '--stats', '--files-from=-', ...transportArgs(t), rsyncSourceUrl(t, 'pg_wal'), `${walDir.replace(/\/+$/, '')}/`,
+/**
+ * rsync arguments for files of the source data directory listed on stdin (`pg_wal/<name>` lines, relative
+ * to the top: a daemon resolves a list against a subdirectory source wrongly) into `dest`, the copy's top.
+ */
+export const listedFilesArgs = (t: RsyncTransport, dest: string): string[] => [
+  '-a', '--stats', '--files-from=-', ...transportArgs(t), rsyncSourceUrl(t, ''), `${dest.replace(/\/+$/, '')}/`,
 ];
 
 /** What the backup label says about where the backup starts. */

@@ -96,7 +96,8 @@ export const supervise: ActionHandler<SyncParams> = async (input) => {
   log.info(`supervisor ${process.pid} started: a ${input.params.method} sync every ${input.params.interval} s into ${input.params.target_dir}`);
   while (!ac.signal.aborted) {
     const started = Date.now();
-    await once(input, ac.signal, RUN_TIMEOUT_MS);
+    const r = await once(input, ac.signal, RUN_TIMEOUT_MS);
+    if (r.code !== OCF_SUCCESS) log.err(r.reason);
     if (ac.signal.aborted) break;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, nextRunDelayMs(input.params.interval, started, Date.now()));

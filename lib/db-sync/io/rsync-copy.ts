@@ -11,7 +11,7 @@ import type { PgSession } from '../../pg/io/session.ts';
 import { parseLsn } from '../../pg/lsn.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import type { SyncParams } from '../params.ts';
-import { dataArgs, mtimeCutoff, neededWalFiles, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, walArgs, type RsyncTransport } from '../rsync-plan.ts';
+import { dataArgs, mtimeCutoff, neededWalFiles, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, listedFilesArgs, type RsyncTransport } from '../rsync-plan.ts';
 import { ageRecentFiles } from './dirs.ts';
 import { runStreaming } from './stream-run.ts';
 
@@ -81,7 +81,7 @@ export const rsyncCopy = async (job: CopyJob, session: PgSession): Promise<CopyO
     chownSync(join(building, dir), job.owner.uid, job.owner.gid);
   }
   const files = neededWalFiles(label.timeline, label.startLsn, parseLsn(stop.lsn), segmentSize);
-  const wal = await runStreaming('rsync', walArgs(t, join(building, 'pg_wal')), { timeoutMs: job.timeoutMs, signal: job.signal, input: `${files.join('\n')}\n` });
+  const wal = await runStreaming('rsync', listedFilesArgs(t, building), { timeoutMs: job.timeoutMs, signal: job.signal, input: files.map((f) => `pg_wal/${f}\n`).join('') });
   if (job.signal.aborted) throw new OcfError(OCF_ERR_GENERIC, 'The copy was aborted (stop or SIGTERM); the previous copy is untouched');
   if (wal.failed) throw rsyncError(wal, `the WAL up to ${stop.lsn} (${files.length} files)`);
   moved += parseRsyncReceived(wal.stdout) ?? 0;

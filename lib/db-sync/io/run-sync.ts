@@ -66,7 +66,7 @@ const settleAside = (paths: SyncPaths, log: Logger): void => {
 const copyWith = (job: CopyJob, session: PgSession): Promise<CopyOutcome> =>
   job.p.method === 'rsync' ? rsyncCopy(job, session) : basebackupCopy(job);
 
-/** Runs one sync; never throws for the failures a run can have (they become the outcome). */
+/** Runs one sync; never throws for the failures a run can have (they become the outcome, which the caller logs). */
 export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
   const { p, log } = req;
   const paths = syncPaths(p.target_dir, p.state_dir);
@@ -142,7 +142,6 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
     } catch {
       // The state directory itself may be on the full disk; the reason still reaches the log.
     }
-    log.err(reason);
     return { code: err.code, reason, skipped: false, sourceUnavailable };
   } finally {
     await session?.close();
