@@ -105,6 +105,11 @@ export const syncSchema = defineParams({
     shortdesc: 'ssh command for rsync -e',
     longdesc: 'The remote shell rsync uses with rsync_ssh_path.',
   },
+  rsync_bwlimit: {
+    type: 'integer', default: 0, min: 0,
+    shortdesc: 'Bandwidth limit of the rsync copy, KiB/s',
+    longdesc: 'Passed as rsync --bwlimit so a copy does not starve the primary\'s disks or network (0: no limit).',
+  },
   state_dir: {
     type: 'string', default: '/var/lib/pgbeat/db_sync',
     shortdesc: 'Where the lock, the state file and the supervisor PID live',

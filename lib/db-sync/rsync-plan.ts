@@ -54,9 +54,10 @@ export const transportArgs = (t: RsyncTransport): string[] => {
  * unchanged files of the previous copy (`previous`, absolute), which also serve as the delta basis for
  * changed ones, 8 KiB blocks (PostgreSQL's page size), and --stats for the bytes moved.
  */
-export const dataArgs = (t: RsyncTransport, dest: string, previous: string | undefined, progress: boolean): string[] => [
+export const dataArgs = (t: RsyncTransport, dest: string, previous: string | undefined, o: { progress: boolean; bwlimitKiB: number }): string[] => [
   '-a', '--hard-links', '--block-size=8192', '--stats', '--no-inc-recursive',
-  ...(progress ? ['--info=progress2'] : []),
+  ...(o.progress ? ['--info=progress2'] : []),
+  ...(o.bwlimitKiB > 0 ? [`--bwlimit=${o.bwlimitKiB}`] : []),
   ...BASE_BACKUP_EXCLUDES.map((e) => `--exclude=${e}`),
   ...(previous ? [`--link-dest=${previous}`] : []),
   ...transportArgs(t),

@@ -29,7 +29,10 @@ export const basebackupCopy = async (job: CopyJob): Promise<CopyOutcome> => {
     progress: job.progress && { stream: 'stderr', parse: basebackupProgress, emit: job.progress },
   });
   if (job.signal.aborted) throw new OcfError(OCF_ERR_GENERIC, 'The copy was aborted (stop or SIGTERM); the previous copy is untouched');
-  if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `pg_basebackup from ${p.source_host}:${p.source_port} failed: ${describeFailure(r)}`);
+  if (r.failed) {
+    const full = /No space left on device/.test(r.stderr) ? ': the target disk is full' : '';
+    throw new OcfError(OCF_ERR_GENERIC, `pg_basebackup from ${p.source_host}:${p.source_port} failed${full}: ${describeFailure(r)}`);
+  }
   const bytes = treeBytes(job.paths.building);
   return { bytesMoved: bytes, detail: `pg_basebackup copied ${bytes} bytes in ${Math.round(r.durationMs)} ms` };
 };

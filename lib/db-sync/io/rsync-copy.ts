@@ -35,7 +35,7 @@ const rsyncProgress = (text: string): [number, number | undefined] | undefined =
 const rsyncFailed = (r: CommandResult): boolean => r.failed && r.exitCode !== 24;
 
 const rsyncError = (r: CommandResult, what: string): OcfError => {
-  const meaning = rsyncExitMeaning(r.exitCode);
+  const meaning = /No space left on device/.test(r.stderr) ? 'the target disk is full (No space left on device)' : rsyncExitMeaning(r.exitCode);
   const code: OcfCode = r.exitCode === 5 ? OCF_ERR_CONFIGURED : OCF_ERR_GENERIC;
   return new OcfError(code, `rsync of ${what} failed${meaning ? `: ${meaning}` : ''} (${describeFailure(r)})`);
 };
@@ -54,7 +54,7 @@ export const rsyncCopy = async (job: CopyJob, session: PgSession): Promise<CopyO
   job.log.info(`backup started on the source at ${started?.lsn}`);
   let moved = 0;
   try {
-    const data = await runStreaming('rsync', dataArgs(t, building, job.previous ? job.paths.target : undefined, job.progress !== undefined), {
+    const data = await runStreaming('rsync', dataArgs(t, building, job.previous ? job.paths.target : undefined, { progress: job.progress !== undefined, bwlimitKiB: job.p.rsync_bwlimit }), {
       timeoutMs: job.timeoutMs, signal: job.signal,
       progress: job.progress && { stream: 'stdout', parse: rsyncProgress, emit: job.progress },
     });
