@@ -66,9 +66,11 @@ export const ageVerdict = (s: SyncState, now: number, maxAge: number, since: num
   if (s.lastGood === undefined) {
     return grace ? { ok: true, reason: 'no good copy recorded yet' } : { ok: false, reason: `no good copy recorded in ${Math.round(now - since)} s, more than max_age=${maxAge}${last}` };
   }
-  if (grace) return { ok: true, reason: `started ${Math.round(now - since)} s ago, within max_age` };
   const age = Math.max(0, Math.round(now - s.lastGood.finishedAt));
   const what = `the last good copy is ${age} s old (${s.lastGood.method} from ${s.lastGood.source}, ${s.lastGood.sizeBytes} bytes, ${s.lastGood.bytesMoved} moved in ${Math.round(s.lastGood.durationMs / 1000)} s)`;
-  if (maxAge > 0 && age > maxAge) return { ok: false, reason: `${what}, older than max_age=${maxAge}${last}` };
+  if (maxAge > 0 && age > maxAge) {
+    if (grace) return { ok: true, reason: `${what}, but the supervisor started ${Math.round(now - since)} s ago, within max_age` };
+    return { ok: false, reason: `${what}, older than max_age=${maxAge}${last}` };
+  }
   return { ok: true, reason: what };
 };
