@@ -8,7 +8,7 @@ import { budgetMs } from '../../ocf/context.ts';
 import { OCF_ERR_ARGS, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_ERR_PERM, OCF_NOT_RUNNING, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import { OcfError } from '../../ocf/ocf-error.ts';
 import { readState, removeState, statePath, writeState } from '../../ocf/io/state-dir.ts';
-import { writeErr } from '../../ocf/io/out.ts';
+import { writeErr } from '../../log/io/out.ts';
 import { processArgv } from '../../exec/io/own-process.ts';
 import { which } from '../../exec/io/which.ts';
 import { processAlive, postmasterStatus } from '../../pg/io/postmaster.ts';
