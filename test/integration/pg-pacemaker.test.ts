@@ -21,7 +21,7 @@ after(async () => {
 });
 
 const crm = (op: string, extra: Record<string, string> = {}) => {
-  const params = { pgdata: pg.dataDir, pghost: pg.socketDir, pgport: String(pg.port), mode: 'primitive', stop_as: 'stopped', ...extra };
+  const params = { pgdata: pg.dataDir, pghost: pg.socketDir, pgport: String(pg.port), mode: 'primitive', stop_as: 'stopped', report_dir: `${pg.baseDir}/reports`, ...extra };
   const r = spawnSync('timeout', ['120', 'crm_resource', `--${op}`, '--class', 'ocf', '--provider', 'pgbeat', '--agent', 'postgresql',
     ...Object.entries(params).flatMap(([k, v]) => ['--option', `${k}=${v}`])], { encoding: 'utf8', timeout: 130_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
