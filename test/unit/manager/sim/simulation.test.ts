@@ -1,13 +1,13 @@
 // The deterministic simulation of two cores, the witness and PostgreSQL replication under random faults.
 // Every seed checks invariants 1-4 at every event. PGBEAT_SIM_SEEDS sets how many seeds run (default
-// 600), PGBEAT_SIM_SEED replays one seed and prints its trace.
+// 2000), PGBEAT_SIM_SEED replays one seed and prints its trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFailover, runSeed, type RunResult } from './scenario.ts';
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 const only = env['PGBEAT_SIM_SEED'];
-const seeds = Number(env['PGBEAT_SIM_SEEDS'] ?? 600);
+const seeds = Number(env['PGBEAT_SIM_SEEDS'] ?? 2000);
 const FILE = 'test/unit/manager/sim/simulation.test.ts';
 
 const report = (r: RunResult): string => [
