@@ -142,8 +142,11 @@ const soloDuties = (d: Draft, peerHealthy: boolean): void => {
     startOp(d, { kind: 'setSync', target: cfg.peer }, (id) => ({ op: 'setSync', id, syncStandby: cfg.peer }));
     return;
   }
-  const flushed = s.pg?.syncFlushedLsn ?? null;
-  if (s.addSyncFrom !== null && flushed !== null && flushed >= s.addSyncFrom) {
+  // Two lower bounds of the standby's flushed position: pg_stat_replication here, its own heartbeat.
+  const peerPg = s.peerHb?.pg ?? null;
+  const fromPeer = peerPg !== null && peerPg.timeline === s.pg?.timeline ? peerPg.flushedLsn : -1;
+  const flushed = Math.max(s.pg?.syncFlushedLsn ?? -1, fromPeer);
+  if (s.addSyncFrom !== null && flushed >= s.addSyncFrom) {
     propose(d, { primary: cfg.self, sync: cfg.peer }, 'sync', `${cfg.peer} flushed ${flushed} >= ${s.addSyncFrom}`);
   }
 };

@@ -1,6 +1,7 @@
 // Witness messages inside pgbeat packets (lib/manager/wire): their types, the witness's sender name,
 // and checks that turn an authenticated packet body back into a request, a reply or an agreed state.
 import type { AgreedState } from '../core/agreed-state.ts';
+import { parseAgreedState } from '../core/agreed-state-wire.ts';
 import type { WitnessReply, WitnessRequest } from '../core/messages.ts';
 
 /** The name the witness signs its packets with (never a node name). */
@@ -12,19 +13,6 @@ export const REPLY_TYPE = 'witness-reply';
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-const isNameOrNull = (x: unknown): x is string | null => x === null || (typeof x === 'string' && x.length > 0);
-
-/** An agreed state from untrusted JSON (authenticated, but from another version maybe), or undefined. */
-export const parseAgreedState = (x: unknown): AgreedState | undefined => {
-  if (!isObj(x) || !isNat(x['epoch']) || !isNameOrNull(x['primary']) || !isNameOrNull(x['sync'])) return undefined;
-  const state: AgreedState = { epoch: x['epoch'], primary: x['primary'], sync: x['sync'] };
-  const r = x['released'];
-  if (r !== undefined) {
-    if (!isObj(r) || !isNat(r['timeline']) || !isNat(r['lsn']) || typeof r['successor'] !== 'string') return undefined;
-    state.released = { timeline: r['timeline'], lsn: r['lsn'], successor: r['successor'] };
-  }
-  return state;
-};
 
 const parsePos = (x: unknown): WitnessRequest['pg'] | undefined =>
   x === null ? null : isObj(x) && isNat(x['timeline']) && isNat(x['flushedLsn']) ? { timeline: x['timeline'], flushedLsn: x['flushedLsn'] } : undefined;
