@@ -3,14 +3,15 @@
 import { isNewer } from './agreed-state.ts';
 import type { CoreConfig } from './core-config.ts';
 import type { CoreState } from './core-state.ts';
-import { bootstrapCandidate, decide, releaseNow } from './decide.ts';
+import { decide } from './decide.ts';
+import { bootstrapCandidate, releaseNow } from './without-primary.ts';
 import { adopt, reassert, say, type Draft } from './draft.ts';
 import type { Effect } from './effects.ts';
 import type { Input } from './inputs.ts';
 import { holderLeaseEnd, recordSent, sentAt, voterPromiseEnd } from './lease.ts';
 import { adapterStatus, forgivePause, heard, sweep } from './membership.ts';
 import type { Heartbeat, WitnessReply } from './messages.ts';
-import { isHealthyStandby } from './pg-report.ts';
+import type { PgReport } from './pg-report.ts';
 
 /** The outcome of one step: the next state, what to do, and what to log as the decision. */
 export interface StepResult {
@@ -141,7 +142,7 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
   }
 };
 
-const onProbe = (d: Draft, pg: Parameters<typeof isHealthyStandby>[0]): void => {
+const onProbe = (d: Draft, pg: PgReport | null): void => {
   const { s, cfg } = d;
   s.pg = pg;
   if (pg?.role === 'primary' && pg.syncFlushedLsn !== null && s.syncTarget === cfg.peer) s.lastSyncHealthyAt = s.now;
