@@ -1,3 +1,4 @@
+// test: exclusive (installs the agents and runs cluster daemons)
 // The INSTALLED postgresql and IPaddr agents under two real heartbeat 3.0.6 daemons in v1
 // (haresources) mode. Each node (hba, hbb) is a lab network namespace plus its own mount, UTS and PID
 // namespaces (test/helpers/heartbeat-cluster.ts), with its own /etc/ha.d, /var/lib/heartbeat and
