@@ -1,8 +1,9 @@
 // The serial heartbeat medium: a tty (null-modem cable) at the configured baud, raw 8N1, frames wrapped
 // for the byte stream (wire/stream-framing.ts). A port that errors, disappears or cannot be opened is
 // reopened with backoff (100 ms doubling to 5 s), never in a busy loop; a write backlog (nobody reading
-// the other end) drops frames instead of queueing without bound.
-import { SerialPort } from 'serialport';
+// the other end) drops frames instead of queueing without bound. serialport (a native binding) is
+// loaded on first open only, so commands without a serial medium never load it, and a binding that
+// cannot load shows as the medium being down with the reason.
 import type { MediumConfig } from '../../config/cluster-config.ts';
 import { MEDIUM_BACKOFF, type BackoffPolicy } from '../../media/backoff.ts';
 import { StreamDeframer, frameForStream } from '../../wire/stream-framing.ts';
@@ -16,8 +17,9 @@ const MAX_BACKLOG = 8192;
 /** The medium's name for logs and status ("serial /dev/ttyS0"). */
 export const serialMediumName = (m: SerialConfig): string => `serial ${m.device}`;
 
-const openSerialLink = (m: SerialConfig): LinkOpener => (deliver, fail) =>
-  new Promise((resolve, reject) => {
+const openSerialLink = (m: SerialConfig): LinkOpener => async (deliver, fail) => {
+  const { SerialPort } = await import('serialport');
+  return new Promise((resolve, reject) => {
     const port = new SerialPort({ path: m.device, baudRate: m.baud, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
     const deframer = new StreamDeframer();
     port.open((err) => {
@@ -58,6 +60,7 @@ const openSerialLink = (m: SerialConfig): LinkOpener => (deliver, fail) =>
       });
     });
   });
+};
 
 /** Opens a serial heartbeat medium; it returns at once and keeps (re)opening the tty with backoff. */
 export const openSerialMedium = (m: SerialConfig, policy: BackoffPolicy = MEDIUM_BACKOFF): ReopeningMedium =>
