@@ -12,7 +12,7 @@ const PGBEAT = join(ROOT, 'dist', 'bin', 'pgbeat');
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-conf-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const self = hostname().toLowerCase();
-const HACF = `# lab\nkeepalive 100ms\ndeadtime 500ms\nudpport 6940\nbcast eth1\nserial /dev/ttyS0\nnode ${self} node1\nauto_failback off\n`;
+const HACF = `# lab\nkeepalive 100ms\ndeadtime 500ms\nudpport 6940\nbcast lo\nserial /dev/ttyS0\nnode ${self} node1\nauto_failback off\n`;
 writeFileSync(join(dir, 'ha.cf'), HACF);
 copyFileSync(join(ROOT, 'haresources.example'), join(dir, 'haresources'));
 writeFileSync(join(dir, 'authkeys'), 'auth 1\n1 sha256 lab-secret\n');
@@ -38,4 +38,11 @@ test('check-config prints every problem as file:line and exits 1', () => {
   assert.match(r.stdout, new RegExp(`^${f}:10: keepalive "2s" is not a time`, 'm'));
   assert.match(r.stdout, new RegExp(`^${f}:11: notice: use_logd is ignored`, 'm'));
   assert.equal(r.stderr, '');
+});
+
+test('check-config refuses a medium on an interface this node does not have', () => {
+  writeFileSync(join(dir, 'ha.cf'), HACF.replace('bcast lo', 'bcast pgbnone0'));
+  const r = check();
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stdout, new RegExp(`^${join(dir, 'ha.cf')}:5: bcast: this node has no interface pgbnone0$`, 'm'));
 });
