@@ -9,9 +9,15 @@ import type { MediumConfig } from '../../lib/manager/config/cluster-config.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLab } from '../helpers/netns.ts';
+import { createLab, ip } from '../helpers/netns.ts';
 
 const lab = createLab(3, [['198.51.100.1/24'], ['198.51.100.2/24'], ['198.51.100.3/24']], 'eth1');
+// A second link between the two nodes only (eth2, 203.0.113.0/24), to show each medium keeps to its device.
+ip('-n', lab.host(0), 'link', 'add', 'eth2', 'type', 'veth', 'peer', 'name', 'eth2', 'netns', lab.host(1));
+ip('-n', lab.host(0), 'addr', 'add', '203.0.113.1/24', 'dev', 'eth2');
+ip('-n', lab.host(1), 'addr', 'add', '203.0.113.2/24', 'dev', 'eth2');
+ip('-n', lab.host(0), 'link', 'set', 'eth2', 'up');
+ip('-n', lab.host(1), 'link', 'set', 'eth2', 'up');
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-udp-'));
 after(() => {
   lab.cleanup();
@@ -54,6 +60,18 @@ for (const [kind, medium] of cases) {
     if (kind !== 'ucast') assert.match(a.out, /^drop own$/m, 'our own bcast/mcast loops back');
   });
 }
+
+test('bcast keeps to its device: a node on eth2 does not hear the other node\'s bcast on eth1, same port', async () => {
+  const [a, b] = await Promise.all([
+    runPeer(lab.host(0), { kind: 'bcast', dev: 'eth1', port: 6945 }, 'alpha', 'beta', { want: 0, minMs: 1000 }),
+    runPeer(lab.host(1), { kind: 'bcast', dev: 'eth2', port: 6945 }, 'beta', 'alpha', { want: 0, minMs: 1000 }),
+  ]);
+  assert.equal(a.code, 0, a.out);
+  assert.equal(b.code, 0, b.out);
+  assert.match(a.out, /^drop own$/m, 'alpha hears its own broadcasts on eth1');
+  assert.doesNotMatch(a.out, /^accept/m, a.out);
+  assert.doesNotMatch(b.out, /^accept/m, b.out);
+});
 
 test('bcast: packets replayed after a restart and packets forged with a guessed key are dropped and counted', async () => {
   const bcast: MediumConfig = { kind: 'bcast', dev: 'eth1', port: 6944 };
