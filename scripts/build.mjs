@@ -114,4 +114,4 @@ writeFileSync(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
 
 const agents = readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'));
 for (const f of agents) await bundle(join(root, 'agents', f), join(root, 'dist/agents', basename(f, '.ts')));
-await bundle(join(root, 'lib/heartbeat/io/cli.ts'), join(root, 'dist/bin/pgbeat'));
+await bundle(join(root, 'lib/manager/io/cli.ts'), join(root, 'dist/bin/pgbeat'));
