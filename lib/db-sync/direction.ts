@@ -12,6 +12,8 @@ export interface SourceFacts {
   timeline: number;
   /** Its latest checkpoint (pg_control_checkpoint()). */
   checkpointLsn: Lsn;
+  /** pg_postmaster_start_time() in whole seconds since the epoch. */
+  postmasterStart: number | undefined;
 }
 
 /** Identity of a data directory, read from its control file. */
@@ -27,12 +29,13 @@ export type TargetFacts =
   | { kind: 'empty' }
   /** Files but no readable control file: not ours to overwrite. */
   | { kind: 'foreign'; detail: string }
-  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined };
+  /** postmasterPid/postmasterStart: of a live postmaster on it (start time from postmaster.pid). */
+  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined; postmasterStart?: number | undefined };
 
 /** The verdict: copy (with why), or refuse with the reason naming both sides. */
 export type SyncVerdict =
   | { go: true; reason: string }
-  | { go: false; kind: 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer'; reason: string };
+  | { go: false; kind: 'target-is-source' | 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer'; reason: string };
 
 const describe = (who: string, id: CopyIdentity): string =>
   `${who} (system ${id.systemId}, timeline ${id.timeline}, checkpoint ${formatLsn(id.checkpointLsn)})`;
@@ -54,6 +57,10 @@ export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: 
       return { go: false, kind: 'target-foreign', reason: `Refusing to sync into ${targetDir}: ${target.detail}; it is not a copy db_sync may replace (source ${source.name})` };
     case 'copy': {
       const tgt = describe(`target ${targetDir}`, target.identity);
+      if (target.postmasterPid !== undefined && target.identity.systemId === source.systemId && !source.inRecovery
+        && target.postmasterStart !== undefined && target.postmasterStart === source.postmasterStart) {
+        return { go: false, kind: 'target-is-source', reason: `Nothing to copy: ${targetDir} is the running source ${source.name} itself (postmaster PID ${target.postmasterPid}); this node holds the primary` };
+      }
       if (target.postmasterPid !== undefined) {
         return { go: false, kind: 'target-running', reason: `Refusing to sync: a postmaster (PID ${target.postmasterPid}) runs on ${tgt}; it is live, not a copy (source ${source.name})` };
       }

@@ -102,6 +102,11 @@ export const syncSchema = defineParams({
     shortdesc: 'rsync daemon module of the source data directory',
     longdesc: 'rsync method over the daemon protocol (source_host::module): the module that exports the source\'s data directory. Either this or rsync_ssh_path.',
   },
+  rsync_host: {
+    type: 'string',
+    shortdesc: 'Host of the rsync daemon or ssh',
+    longdesc: 'Where rsync reaches the source\'s files. Empty: source_host (which must then be a host, not a socket directory).',
+  },
   rsync_port: {
     type: 'integer', default: 873, min: 1, max: 65535,
     shortdesc: 'rsync daemon port',
@@ -150,6 +155,9 @@ export const parseSyncParams = (raw: Readonly<Record<string, string | undefined>
   const p = parseParams(syncSchema, raw) as SyncParams;
   if (p.method === 'rsync' && !p.rsync_module && !p.rsync_ssh_path) {
     throw new OcfError(OCF_ERR_CONFIGURED, 'method=rsync needs rsync_module (rsync daemon) or rsync_ssh_path (ssh)');
+  }
+  if (p.method === 'rsync' && !p.rsync_host && p.source_host.startsWith('/')) {
+    throw new OcfError(OCF_ERR_CONFIGURED, `source_host='${p.source_host}' is a socket directory: set rsync_host to where rsync reaches the source's files`);
   }
   if (p.rsync_module && p.rsync_ssh_path) {
     throw new OcfError(OCF_ERR_CONFIGURED, `Set one of rsync_module ('${p.rsync_module}') and rsync_ssh_path ('${p.rsync_ssh_path}'), not both`);

@@ -44,6 +44,7 @@ export interface RunRequest {
 
 // Refusals about this node's data are node-local (OCF_ERR_ARGS); the rest may clear up by themselves.
 const REFUSAL_CODE: Record<Exclude<SyncVerdict, { go: true }>['kind'], OcfCode> = {
+  'target-is-source': OCF_SUCCESS,
   'source-not-primary': OCF_ERR_GENERIC,
   'target-running': OCF_ERR_GENERIC,
   'target-newer': OCF_ERR_GENERIC,
@@ -115,6 +116,10 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
     if (isDumpMethod(p.method)) return await dumpRun(req, paths, session, source, owner, started);
     const target = readTargetFacts(paths.target);
     const verdict = decideSync(source, target, paths.target);
+    if (!verdict.go && verdict.kind === 'target-is-source') {
+      log.info(verdict.reason);
+      return { code: OCF_SUCCESS, reason: verdict.reason, skipped: true, sourceUnavailable: false };
+    }
     if (!verdict.go) {
       sourceUnavailable = verdict.kind === 'source-not-primary';
       throw new OcfError(REFUSAL_CODE[verdict.kind], verdict.reason);

@@ -20,9 +20,10 @@ export const connectSource = (p: SyncParams, statementTimeoutMs: number): Promis
 /** Reads the source's facts over an open session. */
 export const readSourceFacts = async (s: PgSession, name: string): Promise<SourceFacts> => {
   const standing = await s.standing();
-  const [row] = await s.query<{ sysid: string; checkpoint: string }>(
-    'SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint',
+  const [row] = await s.query<{ sysid: string; checkpoint: string; started: string | null }>(
+    `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint,
+      floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started`,
   );
   if (!row) throw new Error(`pg_control_system() on ${name} returned no row`);
-  return { name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)) };
+  return { name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)), postmasterStart: row.started === null ? undefined : Number(row.started) };
 };
