@@ -187,18 +187,20 @@ section_db_sync() {
     "OCF_RESKEY_rsync_password_file=$BENCH_TMP/rsync.pass" "OCF_RESKEY_state_dir=$BENCH_TMP/dbsync-state"
     "OCF_RESKEY_target_dir=$BENCH_TMP/copies/rsync")
 
-  local t0 t1 bb_ms full_ms inc_ms size full_moved inc_moved lsn0 lsn1 changed rows
-  mkdir -p "$BENCH_TMP/copies/bb" && chown postgres "$BENCH_TMP/copies/bb"
-  t0=$(now_ms)
-  runuser -u postgres -- "$PGBIN/pg_basebackup" -D "$BENCH_TMP/copies/bb" -d "host=$src/sock port=$port" -X stream -c fast || bench_die "pg_basebackup failed"
-  t1=$(now_ms); bb_ms=$((t1 - t0))
-  size=$(tree_bytes "$BENCH_TMP/copies/bb")
-  rm -rf "$BENCH_TMP/copies/bb"
-
-  t0=$(now_ms)
-  "${agent[@]}" "$PGBEAT_DB_SYNC" run 2>"$BENCH_TMP/dbsync-full.log" || bench_die "db_sync full run failed: $(tail -1 "$BENCH_TMP/dbsync-full.log")"
-  t1=$(now_ms); full_ms=$((t1 - t0))
-  full_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
+  local t0 t1 bb_ms=999999999 full_ms=999999999 inc_ms size full_moved inc_moved lsn0 lsn1 changed rows round
+  # Two rounds each, alternating, best kept: the first run of anything pays for a cold page cache.
+  for round in 1 2; do
+    rm -rf "$BENCH_TMP/copies/bb" && mkdir -p "$BENCH_TMP/copies/bb" && chown postgres "$BENCH_TMP/copies/bb"
+    t0=$(now_ms)
+    runuser -u postgres -- "$PGBIN/pg_basebackup" -D "$BENCH_TMP/copies/bb" -d "host=$src/sock port=$port" -X stream -c fast || bench_die "pg_basebackup failed"
+    t1=$(now_ms); ((t1 - t0 < bb_ms)) && bb_ms=$((t1 - t0))
+    size=$(tree_bytes "$BENCH_TMP/copies/bb")
+    rm -rf "$BENCH_TMP/copies/bb" "$BENCH_TMP/copies/rsync"
+    t0=$(now_ms)
+    "${agent[@]}" "$PGBEAT_DB_SYNC" run 2>"$BENCH_TMP/dbsync-full.log" || bench_die "db_sync full run failed: $(tail -1 "$BENCH_TMP/dbsync-full.log")"
+    t1=$(now_ms); ((t1 - t0 < full_ms)) && full_ms=$((t1 - t0))
+    full_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
+  done
 
   rows=$((DB_SYNC_SCALE * 1000))
   lsn0=$("${psql[@]}" -c 'CHECKPOINT' -c 'SELECT pg_current_wal_lsn()')
@@ -212,7 +214,7 @@ section_db_sync() {
   t1=$(now_ms); inc_ms=$((t1 - t0))
   inc_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
 
-  echo "db_sync (PostgreSQL 15 source, pgbench scale $DB_SYNC_SCALE, $(calc "$size / 1048576") MiB; rsync daemon on loopback; one run each)"
+  echo "db_sync (PostgreSQL 15 source, pgbench scale $DB_SYNC_SCALE, $(calc "$size / 1048576") MiB; rsync daemon on loopback; full copies: best of 2)"
   printf '  %-44s %10s %14s %12s\n' run time 'bytes moved' 'MiB/s'
   printf '  %-44s %7d ms %14d %12s\n' 'pg_basebackup -X stream -c fast (raw)' "$bb_ms" "$size" "$(calc "$size / 1048576 / ($bb_ms / 1000)")"
   printf '  %-44s %7d ms %14d %12s\n' 'db_sync run, method=rsync, full' "$full_ms" "$full_moved" "$(calc "$size / 1048576 / ($full_ms / 1000)")"

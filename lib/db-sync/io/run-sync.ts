@@ -48,6 +48,7 @@ const REFUSAL_CODE: Record<Exclude<SyncVerdict, { go: true }>['kind'], OcfCode> 
   'source-not-primary': OCF_ERR_GENERIC,
   'target-running': OCF_ERR_GENERIC,
   'target-newer': OCF_ERR_GENERIC,
+  'target-diverged': OCF_ERR_GENERIC,
   'target-foreign': OCF_ERR_ARGS,
   'other-cluster': OCF_ERR_ARGS,
 };
