@@ -50,16 +50,17 @@ export const transportArgs = (t: RsyncTransport): string[] => {
 };
 
 /**
- * rsync arguments for the data directory into `dest` (a fresh directory): archive mode, hard links to
- * unchanged files of the previous copy (`previous`, absolute), which also serve as the delta basis for
- * changed ones, 8 KiB blocks (PostgreSQL's page size), and --stats for the bytes moved.
+ * rsync arguments for the data directory into `dest` (a fresh directory): archive mode; with a previous
+ * copy (`previous`, absolute), hard links to its unchanged files, which are also the delta basis for
+ * changed ones, compared in 8 KiB blocks (PostgreSQL's page size); without one, whole files (no basis to
+ * compare against). --stats gives the bytes moved.
  */
 export const dataArgs = (t: RsyncTransport, dest: string, previous: string | undefined, o: { progress: boolean; bwlimitKiB: number }): string[] => [
-  '-a', '--hard-links', '--block-size=8192', '--stats', '--no-inc-recursive',
-  ...(o.progress ? ['--info=progress2'] : []),
+  '-a', '--stats',
+  ...(previous ? ['--block-size=8192', `--link-dest=${previous}`] : ['--whole-file']),
+  ...(o.progress ? ['--info=progress2', '--no-inc-recursive'] : []),
   ...(o.bwlimitKiB > 0 ? [`--bwlimit=${o.bwlimitKiB}`] : []),
   ...BASE_BACKUP_EXCLUDES.map((e) => `--exclude=${e}`),
-  ...(previous ? [`--link-dest=${previous}`] : []),
   ...transportArgs(t),
   rsyncSourceUrl(t, ''),
   `${dest.replace(/\/+$/, '')}/`,

@@ -21,9 +21,9 @@ test('dataArgs: excludes what a base backup leaves out, links to the previous co
   assert.ok(args.includes('--link-dest=/srv/main'));
   assert.ok(args.includes('--password-file=/etc/db_sync.pass'));
   assert.deepEqual(args.slice(-2), ['rsync://sync@192.0.2.1:8873/pgdata/', '/srv/main.db_sync-new/']);
-  assert.ok(!args.some((a) => a.startsWith('--link-dest')) === false);
+  assert.ok(args.includes('--block-size=8192') && !args.includes('--whole-file'), 'changed files move as changed 8 KiB blocks');
   const first = dataArgs(ssh, '/srv/new', undefined, { progress: true, bwlimitKiB: 4000 });
-  assert.ok(!first.some((a) => a.startsWith('--link-dest')), 'no previous copy: nothing to link to');
+  assert.ok(!first.some((a) => a.startsWith('--link-dest')) && first.includes('--whole-file'), 'no previous copy: nothing to link to, whole files');
   assert.ok(first.includes('--info=progress2') && first.includes('--bwlimit=4000'));
   assert.deepEqual(first.slice(-4), ['-e', 'ssh -o BatchMode=yes', 'pg1:/var/lib/postgresql/15/main/', '/srv/new/']);
 });
