@@ -153,6 +153,8 @@ describe('db_sync agent', () => {
   it('a run killed half-way (rsync SIGKILLed) fails with a reason and leaves the previous copy as it was, startable', async () => {
     const target = join(work, 'rs', 'data');
     const before = fingerprint(target);
+    // About 30 MB new since the last copy: at 4 MB/s the run is still copying when its rsync is killed.
+    await src.sql("CREATE TABLE bulk AS SELECT g, repeat(md5(g::text), 8) AS v FROM generate_series(1, 100000) g");
     const running = callAgentAsync(AGENT, 'run', { ...rsyncParams(target), rsync_bwlimit: '4000' }, env());
     const [pid] = await waitFor('the copy\'s rsync to run', () => {
       const pids = pidsWith(`${target}.db_sync-new/`);
