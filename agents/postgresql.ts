@@ -12,9 +12,10 @@ const spec: AgentSpec<PgParams> = {
   longdesc:
     'Manages one PostgreSQL instance with streaming replication. As a promotable clone, start runs a ' +
     'standby and promote/demote move the primary role; as a primitive (a haresources line), started ' +
-    'means this node runs the primary. It never starts a primary next to a reachable primary or a newer ' +
-    'timeline, never promotes a standby that a reachable peer is ahead of, rejoins a diverged old ' +
-    'primary with pg_rewind after writing a report of what it discards, and can manage ' +
+    'means this node runs the primary. It never starts a primary next to a reachable primary, a newer ' +
+    'timeline or a peer it could not ask, never promotes a standby that a reachable peer is ahead of, ' +
+    'rejoins a diverged old primary with pg_rewind after writing a report of what it discards (never ' +
+    'a newer timeline onto an older one), and can manage ' +
     'synchronous_standby_names so writes never hang (fallback) or never lose an acknowledged commit (strict).',
   params: pgSchema,
   actions: [

@@ -1,4 +1,5 @@
 // One declaration per agent parameter: it renders the meta-data and parses OCF_RESKEY_* values.
+import { quoteValue } from './quote.ts';
 import { OCF_ERR_CONFIGURED } from './exit-codes.ts';
 import { OcfError } from './ocf-error.ts';
 import { isOcfBooleanWord, isOcfTrue } from './boolean.ts';
@@ -54,7 +55,7 @@ export type ParamValues<S extends ParamSchema> = { [K in keyof S]: ValueOf<S[K]>
 export const defineParams = <S extends ParamSchema>(schema: S): S => schema;
 
 const invalid = (name: string, value: string, why: string): OcfError =>
-  new OcfError(OCF_ERR_CONFIGURED, `Invalid parameter ${name}='${value}': ${why}`);
+  new OcfError(OCF_ERR_CONFIGURED, `Invalid parameter ${name}=${quoteValue(value)}: ${why}`);
 
 const parseOne = (name: string, spec: ParamSpec, raw: string | undefined): unknown => {
   if (raw === undefined || raw === '') {

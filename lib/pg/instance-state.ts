@@ -31,6 +31,8 @@ export interface InstanceProbe {
   postmasterAlive: boolean;
   /** SELECT pg_is_in_recovery(); undefined when not reachable or not asked. */
   inRecovery: boolean | undefined;
+  /** The server refused our connection because every slot is taken (SQLSTATE 53300). */
+  full?: boolean | undefined;
 }
 
 /** A state and the one sentence that explains it. */
@@ -108,9 +110,23 @@ const classifyDown = (p: InstanceProbe): InstanceClassification => {
   }
 };
 
+/**
+ * Classifies a live postmaster that refused us for lack of connection slots: a busy server is a running
+ * server, so its role comes from the control file (a primary says 'in production', a standby 'in archive
+ * recovery'); anything else is in doubt.
+ */
+const classifyFull = (p: InstanceProbe): InstanceClassification => {
+  const full = 'every connection slot is taken (too many clients; SQLSTATE 53300)';
+  if (p.controlState === 'in production') return is('primary', `running, ${full}; the control file says 'in production'`);
+  if (p.controlState === 'in archive recovery') return is('standby', `running, ${full}; the control file says 'in archive recovery'`);
+  if (p.controlState === 'shutting down') return is('stopping', `running, ${full}; ${says(p)}`);
+  return is('unknown', `postmaster ${p.postmasterPid} runs but ${full} and ${says(p)}`);
+};
+
 /** Classifies an instance from its probes into a domain state with a one-sentence reason. */
 export const classifyInstance = (p: InstanceProbe): InstanceClassification => {
   const running = p.postmasterPid !== undefined && p.postmasterAlive;
+  if (p.full && running) return classifyFull(p);
   switch (p.isready) {
     case ISREADY.accepting:
       return running ? classifyAccepting(p) : foreignServer('accepts connections');

@@ -1,6 +1,7 @@
 // Who may become primary: rank standbys by timeline then LSN, re-check a promotion against the
 // peers' reports, and refuse to start a primary next to a live primary or a newer timeline.
 import { formatBytes, formatLsn, type Lsn } from './lsn.ts';
+import type { PeerFailure } from './peer-failure.ts';
 
 /** A WAL position on a timeline. */
 export interface Position {
@@ -29,7 +30,10 @@ export const isAhead = (a: Position, b: Position): boolean => a.timeline > b.tim
 /** What a peer answered (or that it did not). */
 export interface PeerReport {
   name: string;
+  /** It answered; when false, `failure` says whether nothing listens there or it could not be asked. */
   reachable: boolean;
+  /** Why it did not answer; absent means unreachable (nothing listens there). */
+  failure?: PeerFailure | undefined;
   /** The peer's own classification; 'primary' means it accepts writes. */
   role?: 'primary' | 'standby' | 'stopped' | 'unknown' | undefined;
   timeline?: number | undefined;
@@ -69,8 +73,18 @@ export interface PromotionRequest {
   published?: readonly Candidate[] | undefined;
 }
 
-/** A reachable peer that forbids our promotion, as a verdict. */
+/** Whether a peer that did not answer is alive but could not be asked (which forbids like a primary). */
+export const isUnknownPeer = (peer: PeerReport): boolean => !peer.reachable && peer.failure?.kind === 'unknown';
+
+const unknownPeer = (peer: PeerReport): Verdict =>
+  deny(`peer ${peer.name} could not be asked where it stands (${peer.failure?.error ?? 'no answer'}), so it may be a running primary: fix the peer check (repuser, pg_hba, max_connections) or stop that node`);
+
+/** Names of the peers nothing listens for. */
+const unreachableNames = (peers: readonly PeerReport[]): string[] => peers.filter((p) => !p.reachable && !isUnknownPeer(p)).map((p) => p.name);
+
+/** A peer that forbids our promotion (a reachable one ahead or primary, or one that could not be asked), as a verdict. */
 const peerObjection = (self: Candidate, peer: PeerReport): Verdict | undefined => {
+  if (isUnknownPeer(peer)) return unknownPeer(peer);
   if (!peer.reachable) return undefined;
   if (peer.role === 'primary') {
     return deny(`peer ${peer.name} is a running primary${peer.timeline === undefined ? '' : ` on timeline ${peer.timeline}`}`);
@@ -111,14 +125,16 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
       `we are ${formatBytes(last.lsn - r.self.lsn)} behind the primary's last known position ${formatLsn(last.lsn)} (${last.source}), more than maxlag ${formatBytes(r.maxlag)}`,
     );
   }
-  const unreachable = r.peers.filter((p) => !p.reachable).map((p) => p.name);
+  const unreachable = unreachableNames(r.peers);
   const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
   const former = r.formerPrimary === true ? ' (it was the primary of this timeline)' : '';
   return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${former}${note}` };
 };
 
-/** Whether a node may start as primary: no reachable peer is a primary or on a newer timeline. */
+/** Whether a node may start as primary: no reachable peer is a primary or on a newer timeline, none could not be asked. */
 export const mayStartAsPrimary = (self: Candidate, peers: readonly PeerReport[]): Verdict => {
+  const unknown = peers.find(isUnknownPeer);
+  if (unknown) return unknownPeer(unknown);
   for (const peer of peers.filter((p) => p.reachable)) {
     if (peer.role === 'primary') {
       const tl = peer.timeline === undefined ? '' : ` on timeline ${peer.timeline} (we are on ${self.timeline})`;
@@ -128,7 +144,7 @@ export const mayStartAsPrimary = (self: Candidate, peers: readonly PeerReport[])
       return deny(`peer ${peer.name} is on timeline ${peer.timeline}, newer than our timeline ${self.timeline}: it was promoted after us`);
     }
   }
-  const unreachable = peers.filter((p) => !p.reachable).map((p) => p.name);
+  const unreachable = unreachableNames(peers);
   const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
   return { allow: true, reason: `no reachable peer is primary or on a newer timeline than ${self.timeline}${note}` };
 };

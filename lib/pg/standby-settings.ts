@@ -27,3 +27,21 @@ export const STANDBY_SIGNAL = 'standby.signal';
 /** Physical slot names allowed by PostgreSQL: lower case letters, digits and underscores, at most 63. */
 export const slotNameFor = (nodeName: string): string =>
   nodeName.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+
+/** One server a standby may stream from. */
+export interface StreamSource {
+  host: string;
+  port: number;
+}
+
+/**
+ * libpq's multi-host form for primary_conninfo: the hosts are tried in turn and the first that
+ * accepts writes is used (target_session_attrs=read-write; libpq 14+ reads it from the server's
+ * in_hot_standby report, replication connections included), so a standby follows whichever node
+ * is primary, after a promotion too, without a virtual IP.
+ */
+export const anyPrimaryOf = (sources: readonly StreamSource[]): { host: string; port: string; target_session_attrs: 'read-write' } => ({
+  host: sources.map((s) => s.host).join(','),
+  port: sources.map((s) => String(s.port)).join(','),
+  target_session_attrs: 'read-write',
+});

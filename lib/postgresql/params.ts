@@ -1,4 +1,6 @@
 // The postgresql agent's parameters (PAF names where PAF has one) and the heartbeat v1 argument form.
+import { quoteValue } from '../ocf/quote.ts';
+import { hostOrSocketProblem } from '../net/host-name.ts';
 import { defineParams, parseParams, type ParamValues } from '../ocf/schema.ts';
 import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
@@ -39,6 +41,7 @@ export const pgSchema = defineParams({
     type: 'string', default: '/var/run/postgresql',
     shortdesc: 'Local socket directory or host',
     longdesc: 'How the agent reaches its own instance: a unix socket directory (as unix_socket_directories) or a host name.',
+    check: hostOrSocketProblem,
   },
   pgport: {
     type: 'integer', default: 5432, min: 1, max: 65535,
@@ -54,7 +57,8 @@ export const pgSchema = defineParams({
   primary_host: {
     type: 'string',
     shortdesc: 'Address standbys stream from',
-    longdesc: 'The host standbys put in primary_conninfo: normally the virtual IP that follows the primary. Required for a standby to stream.',
+    longdesc: 'The host standbys put in primary_conninfo when peers is empty: normally the virtual IP that follows the primary. With peers, standbys stream from whichever peer accepts writes instead (primary_host is still tried first when looking for a running primary).',
+    check: hostOrSocketProblem,
   },
   primary_port: {
     type: 'integer', min: 1, max: 65535,
@@ -64,7 +68,7 @@ export const pgSchema = defineParams({
   peers: {
     type: 'string',
     shortdesc: 'The other nodes\' PostgreSQL addresses',
-    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each reachable peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead. This works under every manager, the classic heartbeat included, which has no other channel.',
+    longdesc: 'Space- or comma-separated list of name=host[:port] (or host[:port]) for the other instances. Before starting or promoting as primary the agent asks each peer for its role, timeline and WAL position, and refuses when a peer is primary, on a newer timeline or ahead, or runs but cannot be asked (login refused, pg_hba, too many connections): only a peer where nothing listens (refused, no route, connect timeout) is passed over. This works under every manager, the classic heartbeat included, which has no other channel. Standbys also stream from the peers: primary_conninfo lists every peer but this node with target_session_attrs=read-write, so a standby follows a promotion by itself, without the virtual IP.',
   },
   repuser: {
     type: 'string', default: 'replicator',
@@ -91,7 +95,7 @@ export const pgSchema = defineParams({
   rewind: {
     type: 'boolean', default: true,
     shortdesc: 'Rejoin a diverged old primary with pg_rewind',
-    longdesc: 'A former primary whose WAL diverged from the new primary\'s timeline is rewound with pg_rewind before it starts as a standby. The transactions it discards are written to a report in the state directory first. Needs wal_log_hints=on or data checksums.',
+    longdesc: 'A former primary whose WAL diverged from the new primary\'s timeline is rewound with pg_rewind before it starts as a standby. The transactions it discards are written to a report in report_dir first. A node on a newer timeline than the primary (promoted later) is never rewound onto it. Needs wal_log_hints=on or data checksums.',
   },
   rebuild: {
     type: 'boolean', default: false,
@@ -120,6 +124,12 @@ export const pgSchema = defineParams({
     shortdesc: 'What a primitive\'s stop leaves running',
     longdesc: 'Primitive mode only. standby: after the clean shutdown the instance keeps running as a standby of primary_host, so it follows whichever node takes over. stopped: it stays down.',
     check: oneOf(['standby', 'stopped']),
+  },
+  report_dir: {
+    type: 'string', default: '/var/log/pgbeat',
+    shortdesc: 'Directory for reports and the server log',
+    longdesc: 'Where the agent keeps what explains its actions: the report of the transactions a rejoin discards, and the server log pg_ctl writes (pgbeat-postgresql-<instance>-server.log). It must be outside pgdata and persistent: pg_rewind replaces files in pgdata with the other node\'s copies, a re-clone renames pgdata aside, and HA_RSCTMP (/run) is emptied at boot. Created (mode 0750, owned by the owner of pgdata) when missing.',
+    check: absolutePath,
   },
   start_opts: {
     type: 'string',
@@ -156,9 +166,11 @@ export const parsePeers = (text: string, defaultPort: number): Peer[] =>
     const addr = eq > 0 ? item.slice(eq + 1) : item;
     const m = /^(\[[0-9A-Fa-f:.]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(addr);
     if (!m || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
-      throw configured(`Invalid parameter peers: '${item}' is not name=host[:port]`);
+      throw configured(`Invalid parameter peers: ${quoteValue(item)} is not name=host[:port]`);
     }
     const host = m[1]!.replace(/^\[|\]$/g, '');
+    const why = hostOrSocketProblem(host);
+    if (why !== undefined) throw configured(`Invalid parameter peers: ${quoteValue(item)}: the host is ${why}`);
     return { name: name || host, host, port: m[2] === undefined ? defaultPort : Number(m[2]) };
   });
 
@@ -166,6 +178,10 @@ export const parsePeers = (text: string, defaultPort: number): Peer[] =>
 export const parsePgParams = (raw: Readonly<Record<string, string | undefined>>): PgParams => {
   const p = parseParams(pgSchema, raw);
   const peers = parsePeers(p.peers, p.pgport);
+  const under = (dir: string, root: string): boolean => `${dir.replace(/\/+$/, '')}/`.startsWith(`${root.replace(/\/+$/, '')}/`);
+  if (under(p.report_dir, p.pgdata)) {
+    throw configured(`Invalid parameter report_dir: '${p.report_dir}' is inside pgdata '${p.pgdata}', where a rewind or a re-clone would replace it; use a directory outside it`);
+  }
   return {
     ...p,
     peers,

@@ -1,9 +1,10 @@
 // What a stopped instance must do before it can stream from the current primary: follow as it is,
 // pg_rewind, re-clone (the old directory kept aside) or refuse, each with the sentence that explains it.
-import { rewindBlocker, type ControlData } from '../pg/controldata.ts';
+import { rewindBlocker, type ClusterState, type ControlData } from '../pg/controldata.ts';
 import { formatLsn, type Lsn } from '../pg/lsn.ts';
 import type { RewindOutcome } from '../pg/rewind-output.ts';
 import { findDivergence, type OurWal, type TheirWal } from '../pg/timeline-history.ts';
+import { rejoinDirection } from './rejoin-direction.ts';
 
 /** Where the WAL only we have begins (a position on one of our timelines). */
 export interface ForkPoint {
@@ -29,6 +30,10 @@ export interface RejoinOptions {
 /** Our side: the end of our WAL and the control file's system identifier. */
 export interface OurSide extends OurWal {
   systemId: string;
+  /** This node's name, for reasons (default 'this node'). */
+  name?: string | undefined;
+  /** Our WAL ends as a primary's (the control file says shut down or in production, not in recovery). */
+  wasPrimary?: boolean | undefined;
 }
 
 /** The running primary, from IDENTIFY_SYSTEM and TIMELINE_HISTORY over a replication connection. */
@@ -58,7 +63,8 @@ const diverged = (reason: string, discard: ForkPoint | undefined, rewindable: bo
 
 /**
  * Decides the rejoin. Another database cluster is never rewound nor cloned over ours (a wrong
- * primary_host or peers entry is likelier than a wish to replace this one). Diverged: our WAL
+ * primary_host or peers entry is likelier than a wish to replace this one). Nor is a newer
+ * timeline, or one the primary's history does not contain (rejoin-direction.ts). Diverged: our WAL
  * went past the point where the primary's timeline forked from ours. On the same timeline, a
  * primary whose flushed WAL ends before our last record lost WAL we have (pg_rewind sees nothing to do).
  */
@@ -69,6 +75,11 @@ export const planRejoin = (ours: OurSide, primary: PrimarySide, o: RejoinOptions
       reason: `${primary.name} runs another database cluster (system identifier ${primary.systemId}, ours is ${ours.systemId}): check primary_host and peers; to replace this node's data, move the data directory aside by hand and start it empty`,
     };
   }
+  const direction = rejoinDirection(
+    { name: ours.name ?? 'this node', systemId: ours.systemId, timeline: ours.timeline, history: ours.history, lsn: ours.lastRecordLsn, wasPrimary: ours.wasPrimary === true },
+    { name: primary.name, systemId: primary.systemId, timeline: primary.timeline, history: primary.history, lsn: primary.lsn, wasPrimary: true },
+  );
+  if (!direction.rejoin) return { step: 'refuse', reason: direction.reason };
   const d = findDivergence(ours, primary);
   if (d.diverged) {
     const fork = d.forkLsn !== undefined && d.forkTimeline !== undefined ? { timeline: d.forkTimeline, lsn: d.forkLsn } : undefined;
@@ -80,6 +91,9 @@ export const planRejoin = (ours: OurSide, primary: PrimarySide, o: RejoinOptions
   }
   return { step: 'follow', reason: d.reason };
 };
+
+/** Whether a control file state means the WAL ends as a primary's (running, crashed or shut down as one). */
+export const endsAsPrimary = (state: ClusterState): boolean => state === 'shut down' || state === 'in production' || state === 'shutting down';
 
 /**
  * The step to take when pg_rewind failed. `touched`: it had begun changing the data directory (a

@@ -1,4 +1,5 @@
 // The IPaddr agent's parameters (compatible with ocf:heartbeat:IPaddr2) and the v1 argument form.
+import { quoteValue } from '../ocf/quote.ts';
 import { defineParams, parseParams, type ParamValues } from '../ocf/schema.ts';
 import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
@@ -86,13 +87,13 @@ export const parseVipParams = (raw: Readonly<Record<string, string | undefined>>
   // Empty means unset, as for every parameter, so an empty cidr_netmask still falls back to netmask.
   const p = parseParams(vipSchema, { ...raw, cidr_netmask: raw['cidr_netmask'] || raw['netmask'] });
   const address = parseIp(p.ip);
-  if (!address) throw configured(`Invalid parameter ip='${p.ip}': not an IPv4 or IPv6 address`);
+  if (!address) throw configured(`Invalid parameter ip=${quoteValue(p.ip)}: not an IPv4 or IPv6 address`);
   let prefix: number | undefined;
   if (p.cidr_netmask !== '') {
     prefix = parsePrefix(p.cidr_netmask, address.family);
     if (prefix === undefined) {
       const range = address.family === 4 ? '1-32 or a dotted netmask' : '1-128';
-      throw configured(`Invalid parameter cidr_netmask='${p.cidr_netmask}': must be a prefix length ${range} for ${address.text}`);
+      throw configured(`Invalid parameter cidr_netmask=${quoteValue(p.cidr_netmask)}: must be a prefix length ${range} for ${address.text}`);
     }
   }
   let nic = p.nic;
@@ -102,14 +103,14 @@ export const parseVipParams = (raw: Readonly<Record<string, string | undefined>>
     [nic, iflabel] = [nic.slice(0, nic.indexOf(':')), iflabel || nic.slice(nic.indexOf(':') + 1)];
   }
   if (nic !== '' && !/^[A-Za-z0-9_.@-]{1,15}$/.test(nic)) {
-    throw configured(`Invalid parameter nic='${p.nic}': not an interface name`);
+    throw configured(`Invalid parameter nic=${quoteValue(p.nic)}: not an interface name`);
   }
   if (iflabel !== '' && address.family === 4 && `${nic || 'x'}:${iflabel}`.length > MAX_LABEL) {
-    throw configured(`Invalid parameter iflabel='${iflabel}': label ${nic}:${iflabel} is longer than ${MAX_LABEL} characters`);
+    throw configured(`Invalid parameter iflabel=${quoteValue(iflabel)}: label ${nic}:${iflabel} is longer than ${MAX_LABEL} characters`);
   }
   if (p.broadcast !== '' && p.broadcast !== '+' && p.broadcast !== '-') {
     const b = parseIp(p.broadcast);
-    if (!b || b.family !== 4) throw configured(`Invalid parameter broadcast='${p.broadcast}': not an IPv4 address, + or -`);
+    if (!b || b.family !== 4) throw configured(`Invalid parameter broadcast=${quoteValue(p.broadcast)}: not an IPv4 address, + or -`);
   }
   if (address.family === 6 && isLinkLocal(address) && nic === '') {
     throw configured(`Invalid parameter nic='': link-local address ${address.text} needs an explicit nic`);

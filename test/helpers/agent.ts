@@ -1,5 +1,7 @@
 // Runs a built agent as a manager would: a clean environment plus OCF variables, optionally in a namespace.
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Root of the repository. */
@@ -16,6 +18,22 @@ export interface AgentRun {
   /** The last `ocf-exit-reason:` text, if any. */
   reason: string | undefined;
 }
+
+let reportDir: string | undefined;
+
+/**
+ * The report_dir postgresql calls get when they name none: one temp directory per test process
+ * (mode 0755, removed at exit), so tests never write into the host's /var/log/pgbeat.
+ */
+export const testReportDir = (): string => {
+  if (reportDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'pgbeat-reports-'));
+    chmodSync(dir, 0o755);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    reportDir = dir;
+  }
+  return reportDir;
+};
 
 const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -55,6 +73,7 @@ export const callAgent = (
 ): AgentRun => {
   const env: Record<string, string> = { PATH: CLEAN_PATH, OCF_ROOT: '/usr/lib/ocf', ...opts.extraEnv };
   for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
+  if (path.endsWith('postgresql') && params['report_dir'] === undefined) env['OCF_RESKEY_report_dir'] ??= testReportDir();
   let argv = [...(opts.node ? [opts.node, path] : [path]), ...(opts.args ?? []), action];
   if (opts.hide?.length) {
     argv = [UNSHARE, '--mount', '--propagation', 'private', SH, '-c', HIDE_SCRIPT, 'hide', ...opts.hide, '--', ...argv];

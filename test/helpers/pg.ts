@@ -68,6 +68,8 @@ export interface PrimaryOptions {
   settings?: Record<string, string>;
   /** Extra pg_hba.conf lines (initdb's trust entries, replication included, come first). */
   hba?: string[];
+  /** Start it after initdb (default true; false leaves a never-started cluster). */
+  start?: boolean;
 }
 
 /** Options of createStandby. */
@@ -124,8 +126,8 @@ const ownedDir = (path: string): string => {
   return path;
 };
 
-/** PIDs of processes whose command line carries our cluster_name tag or our data directory. */
-const ourPids = (inst: Pick<PgInstance, 'tag' | 'dataDir'>): number[] =>
+/** PIDs of an instance's processes: their command line carries its cluster_name tag or its data directory. */
+export const ourPids = (inst: Pick<PgInstance, 'tag' | 'dataDir'>): number[] =>
   readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
@@ -235,7 +237,7 @@ export const createPrimary = async (o: PrimaryOptions = {}): Promise<PgInstance>
     if (r.failed) throw new Error(`initdb for ${name} failed: ${describeFailure(r)}`);
     appendFileSync(join(inst.dataDir, 'postgresql.conf'), confLines({ ...baseSettings(inst, o.listen ?? ''), ...o.settings }));
     if (o.hba?.length) appendFileSync(join(inst.dataDir, 'pg_hba.conf'), `${o.hba.join('\n')}\n`);
-    await inst.start();
+    if (o.start !== false) await inst.start();
     return inst;
   } catch (e) {
     await inst.cleanup();

@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF and ha.d directories)
 // scripts/install.sh: where the agents land, what the manifest records, what it refuses to touch,
 // and that uninstall removes exactly its own files. Needs root for the real-path part.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF and ha.d directories)
 // The Debian package (npm run package): built with dpkg-deb, checked by lintian, installed with
 // apt-get, then exercised through the INSTALLED files only, by the real clients (ocf-tester,
 // crm_resource, the heartbeat v1 form), with no node reachable: the agents must run on the runtime the

@@ -1,3 +1,4 @@
+// test: exclusive (installs the agents and runs cluster daemons)
 // The INSTALLED postgresql and IPaddr agents under two real heartbeat 3.0.6 daemons in v1
 // (haresources) mode. Each node (hba, hbb) is a lab network namespace plus its own mount, UTS and PID
 // namespaces (test/helpers/heartbeat-cluster.ts), with its own /etc/ha.d, /var/lib/heartbeat and
@@ -19,7 +20,7 @@
 // Needs root, heartbeat, resource-agents and postgresql-15 (scripts/setup-system.sh).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HA_RESOURCE_DIR, installIntoSystem } from '../helpers/install.ts';
@@ -33,6 +34,8 @@ const NIC = 'eth0';
 const VIP = '192.0.2.100';
 const LAB_DIR = '/var/lib/pgbeat-lab';
 const PGDATA = `${LAB_DIR}/data`;
+/** report_dir: the node's own (LAB_DIR is a private bind per node), outside pgdata. */
+const REPORT_DIR = `${LAB_DIR}/log`;
 const SOCKET_DIR = '/var/run/pgbeat-lab';
 const NODES = [
   { name: 'hba', address: '192.0.2.1' },
@@ -43,6 +46,7 @@ const PG_SCRIPT = `${HA_RESOURCE_DIR}/pgbeat-postgresql`;
 const IP_SCRIPT = `${HA_RESOURCE_DIR}/pgbeat-IPaddr`;
 const pgArgs = (syncMode: string): string[] => [
   PGDATA, VIP, NODES.map((n) => `${n.name}=${n.address}`).join(','), `pghost=${SOCKET_DIR}`, 'repuser=replicator', `sync_mode=${syncMode}`,
+  `report_dir=${REPORT_DIR}`,
 ];
 // The VIP comes FIRST in the group, so heartbeat stops PostgreSQL (right to left) while the VIP is
 // still up: the standby streams through the VIP, and only then does the primary's shutdown
@@ -120,7 +124,8 @@ const streamsFrom = (primary: string, standby: string): boolean =>
 
 const serverLogText = (name: string): string => {
   try {
-    return readFileSync(join(labDirs.get(name)!, 'data', 'pgbeat-server.log'), 'utf8');
+    const dir = join(labDirs.get(name)!, 'log');
+    return readdirSync(dir).filter((f) => f.endsWith('-server.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
   } catch {
     return '';
   }
@@ -180,9 +185,9 @@ const heal = (): void => {
   }
 };
 
-/** The agent's discarded-transactions reports in a node's state dir (its private /run/resource-agents). */
+/** The agent's discarded-transactions reports in a node's report_dir. */
 const discardReports = (name: string): { file: string; text: string }[] => {
-  const r = node(name).run(['sh', '-c', 'for f in /run/resource-agents/pgbeat-postgresql-*-discarded-*.txt; do [ -f "$f" ] && { echo "=== $f"; cat "$f"; }; done; true']);
+  const r = node(name).run(['sh', '-c', `for f in ${REPORT_DIR}/pgbeat-postgresql-*-discarded-*.txt; do [ -f "$f" ] && { echo "=== $f"; cat "$f"; }; done; true`]);
   return r.stdout.split(/^=== /m).filter(Boolean).map((chunk) => {
     const nl = chunk.indexOf('\n');
     return { file: chunk.slice(0, nl), text: chunk.slice(nl + 1) };
@@ -252,7 +257,8 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
     assert.equal(inRecovery('hbb'), 't', stop.out);
     const streaming = await waitUntil(() => streamsFrom('hba', 'hbb'), { timeoutMs: 30_000, stepMs: 500 });
     assert.ok(streaming, `hbb does not stream from hba:\n${diagnose()}`);
-    assert.match(sql(node('hbb'), 'SHOW primary_conninfo'), /host=192\.0\.2\.100/);
+    // With peers it streams from whichever peer accepts writes (not through the VIP).
+    assert.match(sql(node('hbb'), 'SHOW primary_conninfo'), /host=192\.0\.2\.1 .*target_session_attrs=read-write/);
     // heartbeat reads the v1 status's stdout: a standby is not "running" (the group is not held here).
     const st = node('hbb').run([PG_SCRIPT, ...pgArgs('off'), 'status']);
     assert.equal(st.stdout, 'stopped\n', st.out);

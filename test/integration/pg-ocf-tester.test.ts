@@ -33,7 +33,7 @@ after(async () => {
 const ocfTester = (extra: string[]) => {
   const opts = [
     `pgdata=${pg.dataDir}`, `pghost=${pg.socketDir}`, `pgport=${pg.port}`, 'repuser=postgres',
-    `primary_host=${pg.socketDir}`, `primary_port=${pg.port}`, ...extra,
+    `primary_host=${pg.socketDir}`, `primary_port=${pg.port}`, `report_dir=${pg.baseDir}/reports`, ...extra,
   ].flatMap((o) => ['-o', o]);
   return spawnSync('timeout', ['300', 'ocf-tester', '-n', 'pgtest', ...opts, agent], { encoding: 'utf8', timeout: 320_000 });
 };

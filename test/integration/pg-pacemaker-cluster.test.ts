@@ -1,3 +1,4 @@
+// test: exclusive (installs the agents and runs cluster daemons)
 // The INSTALLED postgresql agent as a promotable clone in a real two-node cluster: Pacemaker 2.1.5 +
 // corosync 3.1.7 (knet, two_node), no systemd. Each node (pga, pgb) is a lab network namespace plus
 // its own mount, UTS, PID and IPC namespaces (test/helpers/pacemaker-cluster.ts). Each node has its
@@ -21,7 +22,7 @@
 // addresses the dead kernel held (the VIP) and brings the port back before the stack starts again.
 // Needs root, pacemaker, corosync and postgresql-15 (scripts/setup-system.sh).
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installIntoSystem } from '../helpers/install.ts';
@@ -94,10 +95,14 @@ const attribute = (from: ClusterNode, node: string, name: string): string | unde
 const crmMon = (from: ClusterNode): string => from.run(['crm_mon', '-1', '-A', '-f', '-r'], { timeoutMs: 15_000 }).out;
 const diagnose = (...nodes: ClusterNode[]): string =>
   nodes.map((n) => `${n.running() ? crmMon(n) : `${n.spec.name}: down`}\n${n.logs(60)}\n--- ${n.spec.name} server log ---\n${serverLog(n)}`).join('\n');
+/** The server log the agent keeps in report_dir (LAB_DIR/log). */
+const serverLogFile = (n: ClusterNode): string => {
+  const dir = join(labDirs.get(n.spec.name)!, 'log');
+  return join(dir, (existsSync(dir) ? readdirSync(dir) : []).find((f) => f.endsWith('-server.log')) ?? 'none');
+};
 const serverLog = (n: ClusterNode): string => {
-  const f = join(labDirs.get(n.spec.name)!, 'data', 'pgbeat-server.log');
   try {
-    return readFileSync(f, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+    return readFileSync(serverLogFile(n), 'utf8').trimEnd().split('\n').slice(-15).join('\n');
   } catch {
     return '(none)';
   }
@@ -127,6 +132,7 @@ const RESOURCES = `<resources>
       <instance_attributes id="${RSC}-params">${nv(`${RSC}-params`, {
         pgdata: PGDATA, pghost: SOCKET_DIR, pgport: '5432', primary_host: VIP,
         peers: NODES.map((n) => `${n.name}=${n.address}`).join(' '), repuser: 'replicator', sync_mode: 'fallback',
+        report_dir: `${LAB_DIR}/log`,
       })}</instance_attributes>
       <meta_attributes id="${RSC}-meta">${nv(`${RSC}-meta`, { 'failure-timeout': '15s' })}</meta_attributes>
       <operations>
@@ -185,7 +191,7 @@ const keepLogs = (): void => {
     const to = join(dest, n.spec.name);
     mkdirSync(to, { recursive: true });
     for (const [from, name] of [[join(n.base, 'log-pacemaker', 'pacemaker.log'), 'pacemaker.log'], [join(n.base, 'log-corosync', 'corosync.log'), 'corosync.log'],
-      [join(labDirs.get(n.spec.name)!, 'data', 'pgbeat-server.log'), 'pgbeat-server.log']] as const) {
+      [serverLogFile(n), 'pgbeat-server.log']] as const) {
       if (existsSync(from)) copyFileSync(from, join(to, name));
     }
   }
@@ -267,7 +273,7 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
     assert.ok(addressesOf(lab!.host(0), NIC).includes(`${VIP}/24`), 'the VIP is on the promoted node');
     assert.ok(!addressesOf(lab!.host(1), NIC).includes(`${VIP}/24`));
 
-    // The cloned standby streams from the primary through the VIP, and the primary made it synchronous.
+    // The cloned standby streams from the primary (the peer that accepts writes), and the primary made it synchronous.
     const streaming = await waitUntil(
       () => sql(pga, "SELECT state || ',' || sync_state FROM pg_stat_replication WHERE application_name = 'pgb'") === 'streaming,sync',
       { timeoutMs: 60_000, stepMs: 500 },
@@ -277,7 +283,8 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
     assert.equal(sql(pgb, 'SELECT pg_is_in_recovery()'), 't');
     assert.equal(sql(pga, 'SHOW synchronous_standby_names'), 'FIRST 1 ("pgb")');
     assert.equal(sql(pgb, 'SELECT system_identifier FROM pg_control_system()'), sql(pga, 'SELECT system_identifier FROM pg_control_system()'));
-    assert.match(sql(pgb, 'SHOW primary_conninfo'), new RegExp(`host=${VIP.replace(/\./g, '\\.')}`));
+    // With peers it streams from whichever peer accepts writes (not through the VIP).
+    assert.match(sql(pgb, 'SHOW primary_conninfo'), /host=192\.0\.2\.1 .*target_session_attrs=read-write/);
   });
 
   it('a row written on the primary is readable on the standby', async () => {

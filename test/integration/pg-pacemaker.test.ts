@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF directory)
 // Pacemaker's executor without a cluster runs the INSTALLED postgresql agent
 // (crm_resource --force-start|--force-check|--force-stop); crm_resource exits with the agent's code.
 import { after, before, it } from 'node:test';
@@ -21,7 +22,7 @@ after(async () => {
 });
 
 const crm = (op: string, extra: Record<string, string> = {}) => {
-  const params = { pgdata: pg.dataDir, pghost: pg.socketDir, pgport: String(pg.port), mode: 'primitive', stop_as: 'stopped', ...extra };
+  const params = { pgdata: pg.dataDir, pghost: pg.socketDir, pgport: String(pg.port), mode: 'primitive', stop_as: 'stopped', report_dir: `${pg.baseDir}/reports`, ...extra };
   const r = spawnSync('timeout', ['120', 'crm_resource', `--${op}`, '--class', 'ocf', '--provider', 'pgbeat', '--agent', 'postgresql',
     ...Object.entries(params).flatMap(([k, v]) => ['--option', `${k}=${v}`])], { encoding: 'utf8', timeout: 130_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };

@@ -3,7 +3,7 @@
 // A crashed old primary that did not diverge follows as it is. A stale primary never starts as primary.
 import { afterEach, before, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
@@ -11,7 +11,14 @@ import { cleanupAllPg, createPrimary, createStandby, waitFor, type PgInstance } 
 
 const AGENT = agentPath('postgresql');
 const INSTANCE = 'pgrejoin';
+/** HA_RSCTMP and report_dir at once (traversable by postgres, which appends the server log there). */
 let stateDir: string;
+
+const reportsDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgbeat-state-'));
+  chmodSync(dir, 0o755);
+  return dir;
+};
 
 before(() => {
   assert.ok(existsSync(AGENT), `${AGENT} is missing: run npm run build first`);
@@ -42,7 +49,7 @@ interface Pair {
  * stops cleanly or crashes.
  */
 const diverged = async (o: { settings?: Record<string, string>; orphans?: number; crash?: boolean } = {}): Promise<Pair> => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pgbeat-state-'));
+  stateDir = reportsDir();
   const a = await createPrimary({ name: 'a', settings: o.settings ?? {} });
   await a.sql('CREATE ROLE rep LOGIN REPLICATION');
   await a.sql('CREATE TABLE t (id int primary key, side text)');
@@ -65,7 +72,7 @@ const diverged = async (o: { settings?: Record<string, string>; orphans?: number
 const params = (a: PgInstance, b: PgInstance, extra: Record<string, string> = {}): Record<string, string> => ({
   pgdata: a.dataDir, pghost: a.socketDir, pgport: String(a.port), node_name: 'a', mode: 'promotable',
   primary_host: b.socketDir, primary_port: String(b.port), peers: `b=${b.socketDir}:${b.port}`,
-  repuser: 'postgres', replication_slots: 'false', ...extra,
+  repuser: 'postgres', replication_slots: 'false', report_dir: stateDir, ...extra,
 });
 
 const callA = (action: string, a: PgInstance, b: PgInstance, extra: Record<string, string> = {}) =>
@@ -126,7 +133,7 @@ it('a diverged old primary that crashed (kill -9) is read to its real end with p
 });
 
 it('a crashed old primary that did not diverge follows the new primary without a rewind', async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pgbeat-state-'));
+  stateDir = reportsDir();
   const a = await createPrimary({ name: 'a' });
   await a.sql('CREATE TABLE t (id int primary key, side text)');
   await a.sql("INSERT INTO t SELECT g, 'common' FROM generate_series(1, 10) g");

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentPath, callAgent } from '../helpers/agent.ts';
+import { agentPath, callAgent, testReportDir } from '../helpers/agent.ts';
 import { cleanupAllPg, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 const AGENT = agentPath('postgresql');
@@ -51,5 +51,5 @@ it('switchover: demote a, promote b, a follows; all rows survive; no rewind need
   await waitFor('a has every row', async () => (await a.sql('SELECT count(*) FROM s')) === '600', 30_000);
   assert.equal(call(a, b, 'monitor').code, 0);
   assert.equal(call(b, a, 'monitor').code, 8);
-  assert.equal(readdirSync(stateDir).filter((f) => f.includes('discarded')).length, 0, 'nothing was rewound');
+  assert.equal(readdirSync(testReportDir()).filter((f) => f.includes('discarded')).length, 0, 'nothing was rewound');
 });

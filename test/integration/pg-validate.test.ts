@@ -2,7 +2,7 @@
 // what to fix, no stack trace, nothing changed.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
@@ -13,6 +13,8 @@ let good: PgInstance;
 let minimal: PgInstance;
 let noHints: PgInstance;
 let busy: PgInstance;
+let fresh: PgInstance;
+let noReserve: PgInstance;
 let scratch: string;
 
 before(async () => {
@@ -22,6 +24,9 @@ before(async () => {
   minimal = await createPrimary({ name: 'minimal', settings: { wal_level: 'minimal', max_wal_senders: '0' } });
   noHints = await createPrimary({ name: 'nohints', settings: { wal_log_hints: 'off' } });
   busy = await createPrimary({ name: 'busy' });
+  // Never started: pg_control still says wal_log_hints=off, postgresql.conf says on (the harness sets it).
+  fresh = await createPrimary({ name: 'fresh', start: false });
+  noReserve = await createPrimary({ name: 'noreserve', settings: { superuser_reserved_connections: '0' }, start: false });
   await good.stop('fast');
   await minimal.stop('fast');
   await noHints.stop('fast');
@@ -42,8 +47,16 @@ it('a good data directory validates (0)', () => {
   assert.equal(r.code, 0, r.stderr);
 });
 
+it('a never-started cluster whose postgresql.conf sets wal_log_hints=on validates (0): the configured value counts', async () => {
+  assert.equal((await fresh.controlData()).walLogHints, false, 'pg_control of a never-started cluster says off');
+  const r = callAgent(AGENT, 'validate-all', base(fresh));
+  assert.equal(r.code, 0, r.stderr);
+});
+
+const longPath = `/${'very-long-directory-name/'.repeat(12)}data`;
+
 const table: { name: string; params: () => Record<string, string>; code: number; reason: RegExp }[] = [
-  { name: 'pgdata missing and nothing to clone from', params: () => ({ ...base(good), pgdata: join(scratch, 'nope'), primary_host: '' }), code: 2, reason: /pgdata='.*nope' is missing or empty and primary_host is not set/ },
+  { name: 'pgdata missing and nothing to clone from', params: () => ({ ...base(good), pgdata: join(scratch, 'nope'), primary_host: '' }), code: 2, reason: /pgdata='.*nope' is missing or empty and neither primary_host nor peers is set/ },
   { name: 'pgdata is not a data directory', params: () => ({ ...base(good), pgdata: notADataDir() }), code: 2, reason: /is not a PostgreSQL data directory \(no PG_VERSION\)/ },
   { name: 'pgdata relative', params: () => ({ ...base(good), pgdata: 'data' }), code: 6, reason: /Invalid parameter pgdata='data': must be an absolute path/ },
   { name: 'bindir of another major version', params: () => ({ ...base(good), bindir: fakeBindir('16.4') }), code: 5, reason: /holds a PostgreSQL 15 cluster \(PG_VERSION\) but .* has PostgreSQL 16\.4: set bindir/ },
@@ -54,11 +67,23 @@ const table: { name: string; params: () => Record<string, string>; code: number;
   { name: 'rewind without wal_log_hints or checksums', params: () => base(noHints), code: 2, reason: /rewind=true but neither wal_log_hints nor data checksums are on/ },
   { name: 'no replication entry for a peer', params: () => ({ ...base(good), peers: 'far=203.0.113.7' }), code: 2, reason: /Peer far could not stream from this node .*no replication entry .*203\.0\.113\.7/ },
   { name: 'port in use by another server', params: () => ({ ...base(good), pghost: busy.socketDir, pgport: String(busy.port) }), code: 2, reason: /Port \d+ on .* is in use by another server/ },
+  { name: 'pgdata is a file', params: () => ({ ...base(good), pgdata: aFile() }), code: 2, reason: /^pgdata='.*a-file' is not a directory \(a file or device is there\)/ },
+  { name: 'primary_host with a space', params: () => ({ ...base(good), primary_host: '192.0.2.1 192.0.2.2' }), code: 6, reason: /Invalid parameter primary_host='192\.0\.2\.1 192\.0\.2\.2': .*white space/ },
+  { name: 'primary_host not a host name', params: () => ({ ...base(good), primary_host: 'db,db2' }), code: 6, reason: /Invalid parameter primary_host='db,db2': not a host name/ },
+  { name: 'a peer host with a bad name', params: () => ({ ...base(good), peers: 'far=db_-.x' }), code: 6, reason: /Invalid parameter peers: 'far=db_-\.x': the host is not a host name/ },
+  { name: 'a long value is quoted at a bounded length', params: () => ({ ...base(good), pgdata: longPath.slice(1) }), code: 6, reason: /^Invalid parameter pgdata='very-long-directory-name\/[^']{50,80}\.\.\.' \(304 characters\): must be an absolute path$/ },
+  { name: 'no superuser_reserved_connections', params: () => base(noReserve), code: 2, reason: /superuser_reserved_connections is 0 .*set it to 3/ },
   { name: 'sync_mode unknown', params: () => ({ ...base(good), sync_mode: 'sometimes' }), code: 6, reason: /Invalid parameter sync_mode='sometimes': use one of off, fallback, strict/ },
   { name: 'maxlag not a number', params: () => ({ ...base(good), maxlag: '16MB' }), code: 6, reason: /Invalid parameter maxlag='16MB': not a whole number/ },
   { name: 'peers malformed', params: () => ({ ...base(good), peers: 'node2=host:99999' }), code: 6, reason: /Invalid parameter peers: 'node2=host:99999'/ },
-  { name: 'promotable without primary_host', params: () => ({ ...base(good), primary_host: '' }), code: 6, reason: /primary_host is required in promotable mode/ },
+  { name: 'promotable without primary_host', params: () => ({ ...base(good), primary_host: '' }), code: 6, reason: /primary_host or peers is required in promotable mode/ },
 ];
+
+const aFile = (): string => {
+  const path = join(scratch, 'a-file');
+  writeFileSync(path, 'not a data directory\n');
+  return path;
+};
 
 for (const row of table) {
   it(`validate-all: ${row.name} -> ${row.code}`, () => {
@@ -71,6 +96,20 @@ for (const row of table) {
     assert.deepEqual(readdirSync(good.dataDir).sort(), before, 'nothing in the data directory changed');
   });
 }
+
+it('the probe of a port in use runs as the system user: the server logs no "role root does not exist"', () => {
+  callAgent(AGENT, 'validate-all', { ...base(good), pghost: busy.socketDir, pgport: String(busy.port) });
+  assert.doesNotMatch(readFileSync(busy.logFile, 'utf8'), /role "root" does not exist/);
+});
+
+it('stop and monitor with pgdata a file: nothing can run there (0 and 7, no "failed unexpectedly")', () => {
+  const params = { ...base(good), pgdata: aFile() };
+  const stop = callAgent(AGENT, 'stop', params);
+  assert.equal(stop.code, 0, stop.stderr);
+  const monitor = callAgent(AGENT, 'monitor', params);
+  assert.equal(monitor.code, 7, monitor.stderr);
+  assert.doesNotMatch(stop.stderr + monitor.stderr, /unexpectedly/);
+});
 
 it('stop and a probe with bad parameters or missing binaries do not fail', () => {
   assert.equal(callAgent(AGENT, 'stop', { ...base(good), maxlag: 'x' }).code, 0);

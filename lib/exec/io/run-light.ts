@@ -6,20 +6,25 @@
 import { commandLine } from '../result.ts';
 import type { Runner } from './run.ts';
 import { traceCommand } from './trace.ts';
+import { userIds } from './user-ids.ts';
 
 /** Runs a short command with a timeout (SIGKILL) and returns a CommandResult; never throws. */
 export const runLight: Runner = async (file, args, opts) => {
   const started = performance.now();
   const command = commandLine(file, args);
-  if (opts.user !== undefined && opts.user !== 'root') {
+  // Another user: spawnSync switches uid and gid itself (no runuser process), from /etc/passwd.
+  const other = opts.user !== undefined && opts.user !== 'root' && process.getuid?.() === 0;
+  const ids = other ? userIds(opts.user!) : undefined;
+  if (other && !ids) {
     return traceCommand({
-      command, exitCode: undefined, signal: undefined, stdout: '', stderr: 'runLight cannot switch users; use run()',
+      command, exitCode: undefined, signal: undefined, stdout: '', stderr: `runLight: no system user '${opts.user}'`,
       failed: true, timedOut: false, notFound: false, durationMs: 0,
     });
   }
   const r = process.getBuiltinModule('node:child_process').spawnSync(file, [...args], {
     timeout: opts.timeoutMs,
     killSignal: 'SIGKILL',
+    ...(ids ? { uid: ids.uid, gid: ids.gid } : {}),
     env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...opts.env },
     cwd: opts.cwd,
     input: opts.input,

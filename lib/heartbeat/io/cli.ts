@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { PGBEAT_VERSION } from '../../version.ts';
+import { checkConfigCommand } from '../../manager/config/io/check-config.ts';
 
 void yargs(hideBin(process.argv))
   .scriptName('pgbeat')
@@ -10,6 +11,7 @@ void yargs(hideBin(process.argv))
   .command('version', 'Print the pgbeat version', () => undefined, () => {
     console.log(PGBEAT_VERSION);
   })
+  .command(checkConfigCommand)
   .demandCommand(1, 'Give a command; see --help')
   .strict()
   .parseAsync();

@@ -1,5 +1,5 @@
 // ocf_log's destinations: syslog through logger(1), HA_LOGFILE, HA_DEBUGLOG, else stderr.
-import { writeErr } from '../../ocf/io/out.ts';
+import { writeErr } from './out.ts';
 import { appendFileSync, readlinkSync } from 'node:fs';
 import { fileLine, haDate, levelLine, logTag, oneLine, syslogPriority, type LogLevel } from '../format.ts';
 import { loggerFrom, type Logger } from '../logger.ts';
@@ -25,10 +25,11 @@ const append = (path: string, text: string): void => {
 };
 
 // logger(1) runs detached so a slow syslog never delays the action; the child outlives us if needed.
-const toSyslog = (facility: string, tag: string, level: LogLevel, message: string): void => {
+/** Sends one line to syslog with logger(1) (`-t tag -p facility.priority`), detached and best effort. */
+export const sendSyslog = (tag: string, priority: string, text: string): void => {
   try {
     // Loaded on first use: node:child_process costs a few ms a start, and most calls log nothing.
-    const child = process.getBuiltinModule('node:child_process').spawn('logger', ['-t', tag, '-p', `${facility}.${syslogPriority(level)}`, levelLine(level, message)], {
+    const child = process.getBuiltinModule('node:child_process').spawn('logger', ['-t', tag, '-p', priority, text], {
       stdio: 'ignore',
       detached: true,
     });
@@ -38,6 +39,9 @@ const toSyslog = (facility: string, tag: string, level: LogLevel, message: strin
     // No logger(1): syslog is best effort.
   }
 };
+
+const toSyslog = (facility: string, tag: string, level: LogLevel, message: string): void =>
+  sendSyslog(tag, `${facility}.${syslogPriority(level)}`, levelLine(level, message));
 
 /** Whether stdin is a terminal (ocf_log's test), without loading node:tty. */
 export const stdinIsTerminal = (): boolean => {

@@ -24,17 +24,33 @@ export interface GroupConfig {
   at: string;
 }
 
-/** Authentication from authkeys: the active method and key. */
+/** An authkeys method: HMAC-SHA256 (pgbeat's default), HMAC-SHA1, HMAC-MD5, or a bare CRC (no security). */
+export type AuthMethod = 'sha256' | 'sha1' | 'md5' | 'crc';
+
+/** One authkeys line `N method [key]` (crc has no key: empty string). */
+export interface AuthKey {
+  index: number;
+  method: AuthMethod;
+  key: string;
+}
+
+/** Authentication from authkeys: the active key (`auth N`) signs; every listed key verifies (key roll). */
 export interface AuthConfig {
   index: number;
-  method: 'sha256' | 'sha1' | 'md5' | 'crc';
+  method: AuthMethod;
   key: string;
+  /** Every configured key by index, the active one included. */
+  keys: AuthKey[];
 }
 
 /** Everything the manager reads at start. */
 export interface ClusterConfig {
-  /** Both node names (uname -n form), in ha.cf order. */
+  /** Both node names (uname -n form, lowercased), in ha.cf order. */
   nodes: string[];
+  /** This node's name when the loader was given one (the witness host is not a node). */
+  localNode?: string | undefined;
+  /** Cluster name (ha.cf `cluster`, default "pgbeat"): packets of another cluster are dropped. */
+  cluster: string;
   keepaliveMs: number;
   warntimeMs: number;
   deadtimeMs: number;
@@ -57,4 +73,6 @@ export interface ClusterConfig {
   actionTimeoutsMs: Record<string, number>;
   groups: GroupConfig[];
   auth: AuthConfig;
+  /** `HA_<directive>` values for v1 scripts, as heartbeat exports them (literal ha.cf text or default). */
+  haEnv: Record<string, string>;
 }

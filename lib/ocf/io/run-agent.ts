@@ -1,5 +1,5 @@
 // The one place that reads argv and the environment, runs an action and sets the exit code.
-import { writeErr, writeOut } from './out.ts';
+import { writeErr, writeOut } from '../../log/io/out.ts';
 import type { AgentActions, AgentSpec } from '../agent-spec.ts';
 import { parseContext, type OcfContext } from '../context.ts';
 import { INFO_ACTIONS, LIGHT_ACTIONS, needsReason, onParamError, UNEXPECTED, v1StatusWord } from '../dispatch.ts';

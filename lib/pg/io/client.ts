@@ -1,6 +1,7 @@
 // A node-postgres (`pg`) connection to one instance (unix socket directory or host+port), with
 // connect and statement timeouts, carrying the agent's typed session (session.ts).
 import type { Client, ClientConfig } from 'pg';
+import { PgConnectError } from '../connect-error.ts';
 import { sessionOver, type PgSession } from './session.ts';
 
 /** Where and as whom to connect. */
@@ -17,7 +18,7 @@ export interface PgTarget {
   statementTimeoutMs: number;
 }
 
-/** Opens a `pg` client; throws with the target named when the connection fails. */
+/** Opens a `pg` client; throws PgConnectError with the target named when the connection fails. */
 export const openClient = async (t: PgTarget, extra: Partial<ClientConfig> = {}): Promise<Client> => {
   const pg = (await import('pg')).default;
   const client = new pg.Client({
@@ -37,7 +38,7 @@ export const openClient = async (t: PgTarget, extra: Partial<ClientConfig> = {})
     await client.connect();
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw new Error(`Cannot connect to PostgreSQL at ${t.host}:${t.port} as ${t.user}: ${(e as Error).message}`);
+    throw new PgConnectError(`Cannot connect to PostgreSQL at ${t.host}:${t.port} as ${t.user}: ${(e as Error).message}`, (e as { code?: unknown }).code);
   }
   return client;
 };

@@ -11,8 +11,10 @@ export interface IsReadyResult {
 }
 
 /**
- * Runs `pg_isready -q -h host -p port -t timeoutS` (as root: it needs no files and no login; runLight
- * unless tools.runner is given). Throws PgToolError when the program is missing or was killed.
+ * Runs `pg_isready -q -h host -p port -t timeoutS -d postgres -U user` as the system user (tools.user,
+ * or target.user): the server authenticates the probe like any login, and as root it would log "role
+ * root does not exist" (peer) on every call. runLight unless tools.runner is given. Throws PgToolError
+ * when the program is missing or was killed.
  */
 export const pgIsReady = async (
   tools: PgTools,
@@ -20,8 +22,9 @@ export const pgIsReady = async (
 ): Promise<IsReadyResult> => {
   const timeoutS = target.timeoutS ?? 5;
   const args = ['-q', '-h', target.host, '-p', String(target.port), '-t', String(timeoutS), '-d', 'postgres'];
-  if (target.user) args.push('-U', target.user);
-  const r = await runPgTool({ ...tools, runner: tools.runner ?? runLight }, 'pg_isready', args, { timeoutMs: (timeoutS + 5) * 1000, asRoot: true });
+  const user = target.user ?? tools.user;
+  args.push('-U', user);
+  const r = await runPgTool({ ...tools, user, runner: tools.runner ?? runLight }, 'pg_isready', args, { timeoutMs: (timeoutS + 5) * 1000 });
   if (r.exitCode === 0 || r.exitCode === 1 || r.exitCode === 2 || r.exitCode === 3) return { code: r.exitCode, result: r };
   throw new PgToolError(r, `Cannot probe ${target.host}:${target.port}`);
 };

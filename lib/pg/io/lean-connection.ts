@@ -6,6 +6,7 @@
 // Statements are pipelined: each is written at once and the answers come back in call order (the
 // server runs them one after another, as if awaited in turn). A parameterized one uses the extended protocol.
 import type { Socket } from 'node:net';
+import { PgConnectError } from '../connect-error.ts';
 import { rowFromText } from '../text-values.ts';
 import type { PgTarget } from './client.ts';
 import { sessionOver, type PgSession } from './session.ts';
@@ -16,6 +17,7 @@ export class PasswordRequired extends Error {}
 interface Message {
   name: string;
   message?: string;
+  code?: string;
   fields?: unknown[];
 }
 
@@ -28,13 +30,17 @@ interface Pending {
 
 const describe = (t: PgTarget): string => `${t.host}:${t.port} as ${t.user}`;
 
-/** Opens a session over the lean connection; throws PasswordRequired when trust/peer do not apply. */
-export const connectLean = async (t: PgTarget): Promise<PgSession> => {
+/**
+ * Opens a session over the lean connection; throws PasswordRequired when trust/peer do not apply.
+ * `socket`: one the caller already connected to the server (a daemon connects a unix socket under
+ * another effective uid for peer authentication, synchronously, and hands it over).
+ */
+export const connectLean = async (t: PgTarget, given?: Socket): Promise<PgSession> => {
   const { serialize, parse } = await import('pg-protocol');
   // getBuiltinModule, not import(): a dynamic import of a built-in starts Node's ESM loader (~3 ms).
   const net = process.getBuiltinModule('node:net');
   // Over TCP, Nagle's algorithm would hold a pipelined statement back until the previous one's ACK.
-  const socket: Socket = t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port, noDelay: true });
+  const socket: Socket = given ?? (t.host.startsWith('/') ? net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` }) : net.connect({ host: t.host, port: t.port, noDelay: true }));
   // Exchanges written and not yet answered, oldest first.
   const pending: Pending[] = [];
   let broken: Error | undefined;
@@ -82,7 +88,7 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
         p.rows.push(rowFromText(p.fields, (m.fields ?? []) as (string | null)[]));
         return;
       case 'error':
-        p.error ??= new Error(m.message ?? 'unknown server error');
+        p.error ??= Object.assign(new Error(m.message ?? 'unknown server error'), { code: m.code });
         return;
       case 'readyForQuery':
         pending.shift();
@@ -103,7 +109,7 @@ export const connectLean = async (t: PgTarget): Promise<PgSession> => {
   } catch (e) {
     socket.destroy();
     if (e instanceof PasswordRequired) throw e;
-    throw new Error(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`);
+    throw new PgConnectError(`Cannot connect to PostgreSQL at ${describe(t)}: ${(e as Error).message}`, e instanceof PgConnectError ? e.code : (e as { code?: unknown }).code);
   }
 
   const queryTimeout = t.statementTimeoutMs + 1_000;

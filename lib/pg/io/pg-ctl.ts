@@ -1,6 +1,8 @@
-// pg_ctl: start (waiting), stop (fast, then immediate, inside a deadline), promote, status.
+// pg_ctl: start (waiting), stop (fast, then immediate, then SIGKILL, inside a deadline), promote, status.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandResult } from '../../exec/result.ts';
-import { postmasterStatus } from './postmaster.ts';
+import { stopPlan } from '../stop-plan.ts';
+import { isPostmasterOf, postmasterStatus, readPostmasterPid } from './postmaster.ts';
 import { runPgTool, seconds, type PgTools } from './tool.ts';
 
 /** Options of `pg_ctl start`. */
@@ -20,8 +22,8 @@ export interface StartOptions {
 /** How a stop ended. */
 export interface StopOutcome {
   stopped: boolean;
-  /** The mode that stopped it, or 'already-stopped'. */
-  how: 'already-stopped' | 'fast' | 'immediate' | 'failed';
+  /** The mode that stopped it, or 'already-stopped'; 'killed': SIGKILL after an immediate shutdown that did not end. */
+  how: 'already-stopped' | 'fast' | 'immediate' | 'killed' | 'failed';
   /** Every pg_ctl call made, in order (for logs and exit reasons). */
   attempts: CommandResult[];
 }
@@ -36,11 +38,35 @@ export interface StatusOutcome {
 /** pg_ctl bound to one data directory. */
 export interface PgCtl {
   start(o: StartOptions): Promise<CommandResult>;
-  /** Fast shutdown within `fastShare` of the deadline (default 0.6), then immediate with the rest. */
-  stop(o: { deadlineMs: number; fastShare?: number; signal?: AbortSignal }): Promise<StopOutcome>;
+  /**
+   * Fast shutdown, then immediate, within the bounds of stopPlan(deadlineMs); if the postmaster still
+   * runs, SIGKILL (it waits on children that no signal reaches, e.g. ones reading a stalled client's
+   * startup packet for up to authentication_timeout).
+   */
+  stop(o: { deadlineMs: number; signal?: AbortSignal }): Promise<StopOutcome>;
   promote(o: { timeoutMs: number; signal?: AbortSignal }): Promise<CommandResult>;
   status(): Promise<StatusOutcome>;
 }
+
+/**
+ * SIGKILLs the postmaster of `pgdata` (the PID in postmaster.pid, checked to be that directory's
+ * postmaster) and waits up to `waitMs` for it to be gone. Only after an immediate shutdown was asked
+ * for: the data directory is then crash-consistent either way, and the remaining children exit when
+ * they see the postmaster die. Returns whether it is gone.
+ */
+const killPostmaster = async (pgdata: string, isRunning: () => boolean, waitMs: number): Promise<boolean> => {
+  const file = readPostmasterPid(pgdata);
+  if (file && isPostmasterOf(file.pid, pgdata)) {
+    try {
+      process.kill(file.pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const until = Date.now() + waitMs;
+  for (let i = 0; i < 1_000 && isRunning() && Date.now() < until; i++) await sleep(20);
+  return !isRunning();
+};
 
 /**
  * A PgCtl for `pgdata`, running pg_ctl as the system user. `isRunning` (default: postmaster.pid names a
@@ -64,15 +90,16 @@ export const pgCtl = (tools: PgTools, pgdata: string, isRunning: () => boolean =
       if (o.options) args.push('-o', o.options);
       return ctl(args, o.timeoutMs, o.signal);
     },
-    stop: async ({ deadlineMs, fastShare = 0.6, signal }) => {
+    stop: async ({ deadlineMs, signal }) => {
       const started = Date.now();
       if (!isRunning()) return { stopped: true, how: 'already-stopped', attempts: [] };
-      const fast = await stopWith('fast', deadlineMs * fastShare, signal);
+      const plan = stopPlan(deadlineMs);
+      const fast = await stopWith('fast', plan.fastMs, signal);
       if (!fast.failed || !isRunning()) return { stopped: true, how: 'fast', attempts: [fast] };
-      const left = Math.max(1_000, deadlineMs - (Date.now() - started));
-      const immediate = await stopWith('immediate', left, signal);
-      const stopped = !immediate.failed || !isRunning();
-      return { stopped, how: stopped ? 'immediate' : 'failed', attempts: [fast, immediate] };
+      const immediate = await stopWith('immediate', plan.immediateMs, signal);
+      if (!immediate.failed || !isRunning()) return { stopped: true, how: 'immediate', attempts: [fast, immediate] };
+      const killed = await killPostmaster(pgdata, isRunning, Math.max(1_000, deadlineMs - (Date.now() - started)));
+      return { stopped: killed, how: killed ? 'killed' : 'failed', attempts: [fast, immediate] };
     },
     promote: (o) => ctl(['promote', '-w', '-t', seconds(o.timeoutMs)], o.timeoutMs, o.signal),
     status,

@@ -8,6 +8,15 @@ import { STANDBY_SIGNAL } from '../standby-settings.ts';
 import { parseTimelineHistory, type HistoryEntry } from '../timeline-history.ts';
 import { parsePgVersionFile, type PgMajor } from '../version.ts';
 
+/** Whether the path exists but is not a directory (a file where the data directory should be). */
+export const existsButNotADirectory = (path: string): boolean => {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** The major version in pgdata/PG_VERSION; throws when the file is missing or malformed. */
 export const readPgVersion = (pgdata: string): PgMajor => parsePgVersionFile(readFileSync(join(pgdata, 'PG_VERSION'), 'utf8'));
 

@@ -44,6 +44,16 @@ export interface Standing {
   currentLsn: Lsn | undefined;
   receiveLsn: Lsn | undefined;
   replayLsn: Lsn | undefined;
+  /** Standby only: what pg_control and the WAL receiver tell of the replay timeline (see ../replay-timeline.ts). */
+  recovery: RecoveryControl | undefined;
+}
+
+/** A standby's received_tli (when a WAL receiver runs) and the control file's replay bounds. */
+export interface RecoveryControl {
+  receiverTimeline: number | undefined;
+  checkpoint: { timeline: number; lsn: Lsn };
+  minRecovery: { timeline: number; lsn: Lsn };
+  segmentSize: bigint;
 }
 
 /** Runs one statement (parameters as $1, $2...) and returns its rows. */
@@ -70,6 +80,7 @@ export const sessionOver = (query: QueryFn, close: () => Promise<void>): PgSessi
         currentLsn: lsnOrUndefined(r['current']),
         receiveLsn: lsnOrUndefined(r['received']),
         replayLsn: lsnOrUndefined(r['replayed']),
+        recovery: r['recovery'] === true ? toRecoveryControl(r) : undefined,
       };
     },
     currentLsn: async () => parseLsn(String((await one('SELECT pg_current_wal_lsn()::text AS l'))['l'])),
@@ -119,7 +130,23 @@ const TIMELINE_SQL = `SELECT ${TIMELINE_EXPR} AS tli`;
 
 const STANDING_SQL = `SELECT pg_is_in_recovery() AS recovery, ${TIMELINE_EXPR} AS tli,
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current,
-  pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed`;
+  pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed,
+  (SELECT received_tli FROM pg_stat_wal_receiver) AS receiver_tli,
+  c.timeline_id AS ckpt_tli, c.redo_lsn::text AS ckpt_redo,
+  r.min_recovery_end_timeline AS minrec_tli, r.min_recovery_end_lsn::text AS minrec_lsn,
+  i.bytes_per_wal_segment AS seg_size
+  FROM pg_control_checkpoint() c, pg_control_recovery() r, pg_control_init() i`;
+
+// Read from the control file on every role (one row each), used on a standby.
+const toRecoveryControl = (r: Record<string, unknown>): RecoveryControl => {
+  const tli = numOrUndefined(r['receiver_tli']);
+  return {
+    receiverTimeline: tli !== undefined && tli > 0 ? tli : undefined,
+    checkpoint: { timeline: Number(r['ckpt_tli'] ?? 0), lsn: lsnOrUndefined(r['ckpt_redo']) ?? 0n },
+    minRecovery: { timeline: Number(r['minrec_tli'] ?? 0), lsn: lsnOrUndefined(r['minrec_lsn']) ?? 0n },
+    segmentSize: BigInt(Number(r['seg_size'] ?? 0) || 16 * 1024 * 1024),
+  };
+};
 
 const REPLICATION_SQL = `SELECT application_name, state, sync_state, client_addr::text AS client_addr,
   sent_lsn::text, write_lsn::text, flush_lsn::text, replay_lsn::text,

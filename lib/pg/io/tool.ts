@@ -9,7 +9,7 @@ export interface PgTools {
   bindir: string;
   /** System user owning the data directory (the programs refuse root or need its files). */
   user: string;
-  /** execa-based `run` unless given (tests hand in a recorder; runLight works only for calls made asRoot). */
+  /** execa-based `run` unless given (tests hand in a recorder; runLight switches users itself). */
   runner?: Runner | undefined;
 }
 

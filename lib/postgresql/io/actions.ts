@@ -11,8 +11,8 @@ import type { PgParams } from '../params.ts';
 import { pgEnv, type PgEnv } from './env.ts';
 import { inspect, type Inspection } from './inspect.ts';
 import { askPeers, describePeers } from './peers.ts';
-import { checkPromotion, promoteStandby, self } from './promote.ts';
-import { prepareRejoin } from './rejoin.ts';
+import { checkPromotion, promoteStandby, selfAsReplayed } from './promote.ts';
+import { prepareRejoin, runningStandbyDirection } from './rejoin.ts';
 import { cloneFromPrimary, configurePrimary, configureStandby, isEmptyDataDir, startServer } from './standby.ts';
 import { primaryDuties, recordState, standbyDuties } from './duties.ts';
 import { inspectOnce, waitForState } from './wait.ts';
@@ -20,6 +20,7 @@ import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
 import { isStalled } from '../stalled-standby.ts';
 import { localSession } from './local-session.ts';
+import { existsButNotADirectory } from '../../pg/io/pgdata.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -32,6 +33,7 @@ const stopServer = async (env: PgEnv, why: string): Promise<void> => {
     throw new OcfError(OCF_ERR_GENERIC, `Cannot stop ${env.p.pgdata}: ${last ? describeFailure(last) : 'pg_ctl gave no answer'}`);
   }
   if (out.how === 'immediate') env.log.warn(`${env.p.pgdata} needed an immediate shutdown (crash recovery at next start)`);
+  if (out.how === 'killed') env.log.warn(`${env.p.pgdata} did not end on an immediate shutdown either: its postmaster was killed (crash recovery at next start)`);
 };
 
 /** Brings a stopped instance up as a standby of primary_host (cloning an empty data directory). */
@@ -90,8 +92,8 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
         throw new OcfError(OCF_ERR_GENERIC, `Cannot start a primary from the empty data directory ${env.p.pgdata}`);
       }
       const peers = await askPeers(env);
-      const verdict = mayStartAsPrimary(self(env, i), peers);
-      env.log.info(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
+      const verdict = mayStartAsPrimary(await selfAsReplayed(env, i), peers);
+      (verdict.allow ? env.log.info : env.log.warn)(`start-as-primary check: ${verdict.reason} [${describePeers(peers)}]`);
       if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to start ${env.node} as primary: ${verdict.reason}`);
       configurePrimary(env);
       await startServer(env, 'primary');
@@ -120,7 +122,7 @@ const envUnlessUninstalled = async (input: Input): Promise<PgEnv | undefined> =>
  * same divergence check, report and rewind as any start. heartbeat v1 runs no monitor, so its
  * `stop` on the node without the group is where this happens (README).
  */
-const recheckIdleStandby = async (env: PgEnv): Promise<void> => {
+const recheckIdleStandby = async (env: PgEnv, i: Inspection): Promise<void> => {
   const session = await localSession(env);
   let status: string;
   try {
@@ -131,6 +133,12 @@ const recheckIdleStandby = async (env: PgEnv): Promise<void> => {
   if (status === 'streaming') return;
   const primary = await findCurrentPrimary(env);
   if (!primary) return;
+  // A standby on a newer timeline than the running primary's is left as it is, data and all.
+  const direction = runningStandbyDirection(env, i, primary);
+  if (!direction.rejoin) {
+    env.log.err(`the standby ${env.p.pgdata} does not stream while ${primary.name} runs as primary, and is left as it is: ${direction.reason}`);
+    return;
+  }
   await stopServer(env, `the standby does not stream (WAL receiver: ${status}) while ${primary.name} runs as primary; rejoining it`);
   await runAsStandby(env, await inspectOnce(env));
 };
@@ -139,6 +147,8 @@ const recheckIdleStandby = async (env: PgEnv): Promise<void> => {
 export const stopPg = async (input: Input): Promise<OcfCode> => {
   const env = await envUnlessUninstalled(input);
   if (!env) return OCF_SUCCESS;
+  // Nothing can run from a data directory that is a file (validate-all says so with code 2).
+  if (existsButNotADirectory(env.p.pgdata)) return OCF_SUCCESS;
   let i = await inspectOnce(env);
   if (i.state === 'starting' || i.state === 'stopping') i = await settled(env).catch(() => i);
   if (env.mode === 'primitive') {
@@ -147,10 +157,12 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
       try {
         const now = await inspectOnce(env);
         if (now.state !== 'standby') await runAsStandby(env, now);
-        else await recheckIdleStandby(env);
+        else await recheckIdleStandby(env, now);
       } catch (e) {
-        // The primary is down, which is all stop promises; the standby can be started later.
-        env.log.warn(`the primary stopped, but it could not start as a standby: ${(e as Error).message}`);
+        // The primary is down, which is all stop promises (a failed stop would get this node
+        // fenced or rebooted); the standby can be started later. A refusal to follow a stale
+        // primary lands here too: the data directory stays as it was, and the log says why.
+        env.log.err(`the primary stopped, but it stays stopped instead of running as a standby: ${(e as Error).message}`);
       }
     }
     return OCF_SUCCESS;
@@ -166,9 +178,15 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
  * follow it (it diverged, or lost its place): fail, so that the manager restarts it and the start
  * rejoins it. With no primary running, waiting is all a standby can do.
  */
-const failIfPrimaryRuns = async (env: PgEnv, since: string): Promise<void> => {
+const failIfPrimaryRuns = async (env: PgEnv, i: Inspection, since: string): Promise<void> => {
   const primary = await findCurrentPrimary(env);
   if (!primary) return;
+  // Restarting a standby on a newer timeline would only make its start refuse: say so instead.
+  const direction = runningStandbyDirection(env, i, primary);
+  if (!direction.rejoin) {
+    env.log.err(`the standby ${env.p.pgdata} has not streamed since ${since} while ${primary.name} runs as primary, and is left as it is: ${direction.reason}`);
+    return;
+  }
   throw new OcfError(
     OCF_ERR_GENERIC,
     `The standby ${env.p.pgdata} has not streamed since ${since} although ${primary.name} (${primary.host}:${primary.port}) runs as primary on timeline ${primary.timeline}: a restart rejoins it (divergence check, rewind)`,
@@ -183,8 +201,8 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
     if (input.ctx.isProbe) return OCF_NOT_RUNNING;
     throw new OcfError(OCF_ERR_GENERIC, 'PostgreSQL binaries are no longer found on this node');
   }
-  // An empty data directory (a node waiting to be cloned) runs nothing.
-  if (isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
+  // An empty data directory (a node waiting to be cloned) runs nothing, nor does a file named as pgdata.
+  if (existsButNotADirectory(env.p.pgdata) || isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
   const i = await inspect(env);
   try {
     const answer = monitorAnswer(env.mode, i);
@@ -192,7 +210,7 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
       if (i.state === 'primary') await primaryDuties(env, i, i.session);
       else if (i.state === 'standby') {
         const since = await standbyDuties(env, i, i.session);
-        if (env.mode === 'promotable' && isStalled(since, new Date(), input.ctx.intervalMs)) await failIfPrimaryRuns(env, since!);
+        if (env.mode === 'promotable' && isStalled(since, new Date(), input.ctx.intervalMs)) await failIfPrimaryRuns(env, i, since!);
       }
     } else if (!input.ctx.isProbe) {
       recordState(env, i);

@@ -1,8 +1,8 @@
 // The report of the transactions a rejoin gives up (written before pg_rewind or a re-clone changes
-// anything), in the state directory, named after the instance and the time.
+// anything), in report_dir (persistent, outside pgdata), named after the instance and the time.
 import { formatLsn } from '../../pg/lsn.ts';
 import { buildDiscardReport, renderDiscardReport } from '../../pg/waldump-report.ts';
-import { statePath, writeState } from '../../ocf/io/state-dir.ts';
+import { writeReport } from './report-dir.ts';
 import { discardReportName, type ForkPoint, type OurSide } from '../rejoin-plan.ts';
 import type { CurrentPrimary } from './current-primary.ts';
 import type { PgEnv } from './env.ts';
@@ -21,8 +21,7 @@ export const writeDiscardReport = async (env: PgEnv, ours: OurSide, fork: ForkPo
   const { records, spans } = await readOurWalSince(env, ours, fork);
   const report = buildDiscardReport(records, { timeline: ours.timeline, from: fork.lsn, to: ours.lastRecordLsn });
   const at = new Date();
-  const file = statePath(env.input.ctx.stateDir, discardReportName(env.input.ctx.instance, at));
-  writeState(file, renderDiscardReport(report, {
+  const file = writeReport(env, discardReportName(env.input.ctx.instance, at), renderDiscardReport(report, {
     node: env.node,
     pgdata: env.p.pgdata,
     'new primary': `${primary.name} (${primary.host}:${primary.port}) on timeline ${primary.timeline}`,

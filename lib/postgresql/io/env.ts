@@ -14,6 +14,7 @@ import type { PgTools } from '../../pg/io/tool.ts';
 import { statePath } from '../../ocf/io/state-dir.ts';
 import type { PgParams } from '../params.ts';
 import { effectiveMode } from '../run-mode.ts';
+import { serverLogName } from '../report-files.ts';
 
 /** The shared facts of one action. */
 export interface PgEnv {
@@ -31,7 +32,7 @@ export interface PgEnv {
   left(cap?: number): number;
   /** How the agent connects to its own instance. */
   local: PgTarget;
-  /** Where pg_ctl -l writes the server's early output. */
+  /** Where pg_ctl -l writes the server's output: in report_dir, outside pgdata (a rewind replaces files there). */
   serverLog: string;
   /** The instance's JSON state file (lag, slots, role) under HA_RSCTMP. */
   stateFile: string;
@@ -80,7 +81,7 @@ export const pgEnv = async (input: ActionInput<PgParams>): Promise<PgEnv> => {
       connectTimeoutMs: 3_000,
       statementTimeoutMs: 5_000,
     },
-    serverLog: join(p.pgdata, 'pgbeat-server.log'),
+    serverLog: join(p.report_dir, serverLogName(ctx.instance)),
     stateFile: statePath(ctx.stateDir, `pgbeat-postgresql-${ctx.instance}.json`),
   };
 };

@@ -1,5 +1,6 @@
 // What the local instance is doing now: postmaster.pid, a session (role), else pg_controldata.
 import { classifyInstance, ISREADY, type InstanceClassification } from '../../pg/instance-state.ts';
+import { isServerFull } from '../../pg/connect-error.ts';
 import type { ControlData } from '../../pg/controldata.ts';
 import type { PgSession, Standing } from '../../pg/io/session.ts';
 import { readControlData, readControlHead } from '../../pg/io/controldata.ts';
@@ -9,6 +10,7 @@ import { runLight } from '../../exec/io/run-light.ts';
 import { maxLsn, type Lsn } from '../../pg/lsn.ts';
 import type { PgEnv } from './env.ts';
 import { localSession } from './local-session.ts';
+import { standbyReplayTimeline } from './replay-position.ts';
 
 /** The local instance: its classification, and what the probes saw. */
 export interface Inspection extends InstanceClassification {
@@ -21,6 +23,8 @@ export interface Inspection extends InstanceClassification {
   lsn: Lsn | undefined;
   /** What the server said of itself, when it answered. */
   standing: Standing | undefined;
+  /** The server runs but refused us: every connection slot is taken (the role is the control file's). */
+  full: boolean;
 }
 
 const controlOrUndefined = async (env: PgEnv): Promise<ControlData | undefined> => {
@@ -42,6 +46,7 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
   let session: PgSession | undefined;
   let standing: Standing | undefined;
   let isready: 0 | 1 | 2 | 3 = ISREADY.noResponse;
+  let full = false;
   if (pm.alive) {
     try {
       session = await localSession(env, Math.min(3_000, env.left()));
@@ -52,7 +57,15 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
       await session?.close();
       session = undefined;
       standing = undefined;
-      isready = (await pgIsReady(env.tools, { host: env.p.pghost, port: env.p.pgport, timeoutS: 3 }).catch(() => undefined))?.code ?? ISREADY.noResponse;
+      // A server that answers "too many clients" is running and busy, not dead (it answered: no pg_isready).
+      full = isServerFull(e);
+      if (full) {
+        env.log.warn(`${env.p.pgdata} runs but refused the agent's connection: ${(e as Error).message}; the role is taken from the control file (superuser_reserved_connections keeps slots for ${env.p.system_user} if it is a superuser)`);
+        isready = ISREADY.accepting;
+      } else {
+        const probe = { host: env.p.pghost, port: env.p.pgport, timeoutS: 3, user: env.p.system_user };
+        isready = (await pgIsReady(env.tools, probe).catch(() => undefined))?.code ?? ISREADY.noResponse;
+      }
     }
   }
   // The control file confirms the role (the socket is this data directory's) and tells the rest:
@@ -65,13 +78,17 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
     postmasterPid: pm.pid,
     postmasterAlive: pm.alive,
     inRecovery: standing?.inRecovery,
+    full,
   });
   let timeline = head?.timeline ?? control?.timeline;
   let lsn: Lsn | undefined = head?.checkpointLsn ?? control?.checkpointLsn;
   if (standing && (cls.state === 'primary' || cls.state === 'standby')) {
-    timeline = standing.timeline;
+    // A standby's replay timeline, not its last restartpoint's (rule: compare what was replayed).
+    const replay = cls.state === 'standby' ? standbyReplayTimeline(env, standing) : undefined;
+    if (replay && replay.timeline !== standing.timeline) env.log.debug(`replay timeline ${replay.timeline}: ${replay.how}`);
+    timeline = replay?.timeline ?? standing.timeline;
     // A standby's received LSN can trail its replay (it starts at the segment streaming began): take the further.
     lsn = cls.state === 'primary' ? standing.currentLsn : maxLsn(standing.receiveLsn, standing.replayLsn) ?? lsn;
   }
-  return { ...cls, session, control, timeline, lsn, standing };
+  return { ...cls, session, control, timeline, lsn, standing, full };
 };

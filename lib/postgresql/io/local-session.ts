@@ -2,21 +2,14 @@
 // authentication sees the connecting process's effective uid, so root switches its effective
 // ids for the connect() alone instead of spawning psql through runuser. The lean connection comes
 // first (trust and peer, the local case); a server that asks for a password gets node-postgres.
-import { readFileSync } from 'node:fs';
+import { userIds } from '../../exec/io/user-ids.ts';
 import { connectPg, type PgTarget } from '../../pg/io/client.ts';
 import { connectLean, PasswordRequired } from '../../pg/io/lean-connection.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import type { PgEnv } from './env.ts';
 
-// uid and primary gid of a user from /etc/passwd (its group need not share its name).
-const idsOf = (user: string): { uid: number; gid: number } | undefined => {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user);
-  const f = line?.split(':');
-  return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
-};
-
 const asUser = async <T>(user: string, fn: () => Promise<T>): Promise<T> => {
-  const ids = process.geteuid?.() === 0 && user !== 'root' && process.seteuid !== undefined ? idsOf(user) : undefined;
+  const ids = process.geteuid?.() === 0 && user !== 'root' && process.seteuid !== undefined ? userIds(user) : undefined;
   if (!ids) return fn();
   process.setegid!(ids.gid);
   process.seteuid!(ids.uid);

@@ -14,14 +14,16 @@ import type { PgEnv } from './env.ts';
 /** Our side of the comparison, and how its end was found (for the log). */
 export interface OurWalEnd extends OurSide {
   how: string;
+  /** The end of the last record, when pg_waldump read it (what a running server reports as its position). */
+  endLsn?: Lsn | undefined;
 }
 
 const walDir = (env: PgEnv): string => join(env.p.pgdata, 'pg_wal');
 
-/** Every readable `<TLI>.history` in pg_wal, by timeline (an unreadable one is skipped with a log line). */
-const readHistories = (env: PgEnv): Map<number, HistoryEntry[]> => {
+/** Every readable `<TLI>.history` in pg_wal (among `names`, default all), by timeline; an unreadable one is skipped with a log line. */
+export const readHistories = (env: PgEnv, names: readonly string[] = readdirSync(walDir(env))): Map<number, HistoryEntry[]> => {
   const out = new Map<number, HistoryEntry[]>();
-  for (const name of readdirSync(walDir(env)).filter((f) => /^[0-9A-F]{8}\.history$/.test(f))) {
+  for (const name of names.filter((f) => /^[0-9A-F]{8}\.history$/.test(f))) {
     const path = join(walDir(env), name);
     try {
       out.set(Number.parseInt(name.slice(0, 8), 16), parseTimelineHistory(readFileSync(path, 'utf8'), path));
@@ -43,7 +45,7 @@ export const readOurWalEnd = async (env: PgEnv, cd: ControlData): Promise<OurWal
     const end = await findWalEnd(env.tools, { walDir: walDir(env), timeline: probe.timeline, start: probe.start, timeoutMs: env.left(30_000) });
     if (end) {
       const how = `pg_waldump: last record on timeline ${probe.timeline} at ${formatLsn(end.lastRecordLsn)} (${cd.state})`;
-      return { systemId: cd.systemIdentifier, timeline: probe.timeline, history: probe.history, lastRecordLsn: end.lastRecordLsn, how };
+      return { systemId: cd.systemIdentifier, timeline: probe.timeline, history: probe.history, lastRecordLsn: end.lastRecordLsn, endLsn: end.endLsn, how };
     }
   }
   // Underestimating the end can only make us try to follow; the server itself then refuses a

@@ -1,13 +1,15 @@
 // Ask the other instances where they stand (role, timeline, WAL position) over a replication
 // connection: the channel that works under every manager, the classic heartbeat included.
 import type { PeerReport } from '../../pg/promotion.ts';
+import { classifyPeerError } from '../../pg/peer-failure.ts';
+import { PgConnectError } from '../../pg/connect-error.ts';
 import { openReplicationSession } from '../../pg/io/peer.ts';
 import type { PgEnv } from './env.ts';
 
 /** How long a peer has to accept the connection. */
 export const PEER_CONNECT_TIMEOUT_MS = 1_000;
 
-/** Reports from every configured peer, asked in parallel; an unreachable peer says so. */
+/** Reports from every configured peer, asked in parallel; one that did not answer says why (unreachable or unknown). */
 export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerReport[]> => {
   if (env.p.repl_passfile) process.env['PGPASSFILE'] = env.p.repl_passfile;
   const peers = env.p.peers.filter((peer) => peer.name !== env.node);
@@ -28,8 +30,12 @@ export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerRepor
         const id = await session.identify();
         return { name: peer.name, reachable: true, role: id.inHotStandby ? 'standby' : 'primary', timeline: id.timeline, lsn: id.lsn };
       } catch (e) {
-        env.log.info(`peer ${peer.name} (${peer.host}:${peer.port}) not reachable: ${(e as Error).message}`);
-        return { name: peer.name, reachable: false };
+        const error = (e as Error).message;
+        const kind = classifyPeerError({ phase: e instanceof PgConnectError ? 'connect' : 'query', code: (e as { code?: string }).code, message: error });
+        // Nothing listening is the expected face of a dead peer; a live one that would not answer is not.
+        if (kind === 'unreachable') env.log.info(`peer ${peer.name} (${peer.host}:${peer.port}) not reachable: ${error}`);
+        else env.log.err(`peer ${peer.name} (${peer.host}:${peer.port}) runs but could not be asked where it stands: ${error}`);
+        return { name: peer.name, reachable: false, failure: { kind, error } };
       } finally {
         await session?.close();
       }
@@ -39,4 +45,6 @@ export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerRepor
 
 /** One line per peer for logs. */
 export const describePeers = (reports: readonly PeerReport[]): string =>
-  reports.map((r) => (r.reachable ? `${r.name}: ${r.role} tl ${r.timeline}` : `${r.name}: unreachable`)).join(', ') || 'no peers configured';
+  reports
+    .map((r) => (r.reachable ? `${r.name}: ${r.role} tl ${r.timeline}` : `${r.name}: ${r.failure?.kind === 'unknown' ? 'unknown (could not be asked)' : 'unreachable'}`))
+    .join(', ') || 'no peers configured';

@@ -14,6 +14,7 @@ import { localSession } from './local-session.ts';
 import { lastPrimarySighting } from './last-primary.ts';
 import { readPublishedPositions } from './pacemaker-duty.ts';
 import { forgetFormerPrimary, isFormerPrimary } from './former-primary.ts';
+import { readOurWalEnd } from './our-wal.ts';
 
 /** This node as a candidate; throws when its position is not known. */
 export const self = (env: PgEnv, i: Inspection): Candidate => {
@@ -23,8 +24,22 @@ export const self = (env: PgEnv, i: Inspection): Candidate => {
   return { name: env.node, timeline: i.timeline, lsn: i.lsn };
 };
 
+/**
+ * This node as a candidate, from the WAL it has. A running server says where it is; the control
+ * file of a stopped standby shows its last restartpoint (possibly an older timeline) and that of a
+ * crashed primary its last checkpoint, so their real end is read from pg_wal (pg_waldump).
+ */
+export const selfAsReplayed = async (env: PgEnv, i: Inspection): Promise<Candidate> => {
+  const stale = i.state === 'stopped-standby' || i.state === 'crashed-standby' || i.state === 'crashed-primary';
+  if (!stale || !i.control) return self(env, i);
+  const end = await readOurWalEnd(env, i.control);
+  env.log.info(`our position: timeline ${end.timeline} (${end.how})`);
+  return { name: env.node, timeline: end.timeline, lsn: end.endLsn ?? end.lastRecordLsn };
+};
+
 /** Refuses (throws with the reason) unless this standby may be promoted now. */
 export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
+  const me = await selfAsReplayed(env, i);
   const peers = await askPeers(env);
   // Acknowledged commits live in some node's WAL: when every peer answers (and mayPromote finds
   // none ahead of us), we hold all of them whether or not we were synchronous.
@@ -32,17 +47,17 @@ export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> =
   // Under Pacemaker, peers we cannot reach may have published their position in pre-promote.
   const published = await readPublishedPositions(env, peers.filter((p) => !p.reachable).map((p) => p.name));
   const verdict = mayPromote({
-    self: self(env, i),
+    self: me,
     requireSync: env.p.sync_mode !== 'off' && !everyoneAnswered,
     synchronous: await syncKnowledge(env),
-    formerPrimary: isFormerPrimary(env, i.timeline),
+    formerPrimary: isFormerPrimary(env, me.timeline),
     maxlag: BigInt(env.p.maxlag),
     lastPrimary: i.state === 'standby' ? await lastPrimarySighting(env) : undefined,
     peers,
     published,
   });
   const heard = published.map((c) => `${c.name}: published tl ${c.timeline}`).join(', ');
-  env.log.info(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
+  (verdict.allow ? env.log.info : env.log.warn)(`promotion check: ${verdict.reason} [${describePeers(peers)}${heard ? `; ${heard}` : ''}]`);
   if (!verdict.allow) throw new OcfError(OCF_ERR_GENERIC, `Refusing to promote ${env.node}: ${verdict.reason}`);
 };
 

@@ -7,15 +7,17 @@ import { OcfError } from '../../ocf/ocf-error.ts';
 import { readState } from '../../ocf/io/state-dir.ts';
 import { isCleanShutdown, rewindBlocker, type ControlData } from '../../pg/controldata.ts';
 import { formatLsn } from '../../pg/lsn.ts';
-import { readControlData } from '../../pg/io/controldata.ts';
+import { readControlData, readControlHead } from '../../pg/io/controldata.ts';
 import { runLight } from '../../exec/io/run-light.ts';
-import { afterFailedRewind, planRejoin, type ForkPoint, type RejoinStep } from '../rejoin-plan.ts';
+import { afterFailedRewind, endsAsPrimary, planRejoin, type ForkPoint, type RejoinStep } from '../rejoin-plan.ts';
 import { findCurrentPrimary, primaryCandidates, type CurrentPrimary } from './current-primary.ts';
 import { writeDiscardReport } from './discard-report.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
-import { readOurWalEnd, type OurWalEnd } from './our-wal.ts';
+import { readHistories, readOurWalEnd, type OurWalEnd } from './our-wal.ts';
+import { rejoinDirection, type Direction } from '../rejoin-direction.ts';
 import { rebuildFromPrimary, rewindFrom, rewindMarkerPath } from './rejoin-steps.ts';
+import { prepareReportDir } from './report-dir.ts';
 
 /** One rejoin: what we know while acting on the plan. */
 interface Rejoin {
@@ -67,8 +69,24 @@ const act = async (r: Rejoin, step: RejoinStep): Promise<void> => {
   }
 };
 
+/**
+ * Whether a running standby may be stopped and rejoined to `primary`: not when it replays a newer
+ * timeline than the primary's, or one outside its history (rejoin-direction.ts).
+ */
+export const runningStandbyDirection = (env: PgEnv, i: Inspection, primary: CurrentPrimary): Direction => {
+  const head = readControlHead(env.p.pgdata);
+  if (!head || i.timeline === undefined || i.lsn === undefined) return { rejoin: true, reason: 'our position is not known: the stopped data directory is checked instead' };
+  const history = readHistories(env).get(i.timeline) ?? [];
+  return rejoinDirection(
+    { name: env.node, systemId: head.systemIdentifier, timeline: i.timeline, history, lsn: i.lsn, wasPrimary: false },
+    { name: primary.name, systemId: primary.systemId, timeline: primary.timeline, history: primary.history, lsn: primary.lsn, wasPrimary: true },
+  );
+};
+
 /** Makes the stopped data directory able to follow the current primary, or throws saying why not. */
 export const prepareRejoin = async (env: PgEnv, i: Inspection): Promise<void> => {
+  // Before anything may rewind or re-clone pgdata: a server log an older version kept there goes out.
+  prepareReportDir(env);
   const unfinished = readState(rewindMarkerPath(env));
   const primary = await findCurrentPrimary(env);
   if (!primary) {
@@ -84,7 +102,7 @@ export const prepareRejoin = async (env: PgEnv, i: Inspection): Promise<void> =>
     const r: Rejoin = { env, primary, cd, ours: undefined };
     return act(r, afterFailedRewind(env.p.rebuild, `${unfinished.trim()} and did not finish`, true));
   }
-  const ours = await readOurWalEnd(env, cd);
+  const ours: OurWalEnd = { ...(await readOurWalEnd(env, cd)), name: env.node, wasPrimary: endsAsPrimary(cd.state) };
   const step = planRejoin(ours, primary, { rewind: env.p.rewind, rebuild: env.p.rebuild, rewindBlocker: rewindBlocker(cd) });
   env.log.info(`rejoin ${primary.name} (timeline ${primary.timeline}): ${step.step}: ${step.reason} [our end: ${ours.how}]`);
   await act({ env, primary, cd, ours }, step);

@@ -1,4 +1,5 @@
-// Making the local data directory a standby of primary_host, cloning it when empty, and starting it.
+// Making the local data directory a standby of the primary (any peer that accepts writes, else
+// primary_host), cloning it when empty, and starting it.
 import { existsSync, mkdirSync, chownSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OCF_ERR_CONFIGURED, OCF_ERR_GENERIC } from '../../ocf/exit-codes.ts';
@@ -8,17 +9,31 @@ import { setSettings } from '../../pg/auto-conf.ts';
 import { renderConninfo } from '../../pg/conninfo.ts';
 import { pgBasebackup } from '../../pg/io/basebackup.ts';
 import { readAutoConf, setStandbySignal, writeAutoConf } from '../../pg/io/pgdata.ts';
-import { slotNameFor, standbySettings } from '../../pg/standby-settings.ts';
+import { anyPrimaryOf, slotNameFor, standbySettings } from '../../pg/standby-settings.ts';
 import type { PgEnv } from './env.ts';
+import { prepareReportDir } from './report-dir.ts';
 
-/** The conninfo standbys use to reach the primary (through primary_host, normally the VIP). */
+/** The nodes a standby streams from: the peers other than this node (none: primary_host alone). */
+export const streamSources = (env: PgEnv): PgEnv['p']['peers'] => env.p.peers.filter((peer) => peer.name !== env.node);
+
+/** Where a standby streams from, for logs. */
+export const describeSource = (env: PgEnv): string => {
+  const peers = streamSources(env);
+  return peers.length > 0 ? `whichever of ${peers.map((p) => `${p.host}:${p.port}`).join(', ')} is primary` : `${env.p.primary_host}:${env.p.primary_port}`;
+};
+
+/**
+ * The conninfo standbys use to reach the primary: with peers, every other node with
+ * target_session_attrs=read-write (it follows a promotion by itself); without, primary_host
+ * (normally the VIP).
+ */
 export const primaryConninfo = (env: PgEnv): string => {
-  if (!env.p.primary_host) {
-    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host is required to run a standby (the address it streams from)');
+  const peers = streamSources(env);
+  if (peers.length === 0 && !env.p.primary_host) {
+    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host or peers is required to run a standby (where it streams from)');
   }
   return renderConninfo({
-    host: env.p.primary_host,
-    port: env.p.primary_port,
+    ...(peers.length > 0 ? anyPrimaryOf(peers) : { host: env.p.primary_host, port: env.p.primary_port }),
     user: env.p.repuser,
     application_name: env.node,
     passfile: env.p.repl_passfile || undefined,
@@ -78,7 +93,7 @@ export const cloneFromPrimary = async (env: PgEnv): Promise<void> => {
     const owner = parent.uid === 0 ? undefined : parent;
     if (owner) chownSync(pgdata, owner.uid, owner.gid);
   }
-  env.log.info(`Cloning ${pgdata} from ${env.p.primary_host}:${env.p.primary_port} with pg_basebackup`);
+  env.log.info(`Cloning ${pgdata} from ${describeSource(env)} with pg_basebackup`);
   const slot = env.p.replication_slots ? slotNameFor(env.node) : undefined;
   const clone = (createSlot: boolean) =>
     pgBasebackup(env.tools, { pgdata, source: primaryConninfo(env), slot, createSlot, writeRecoveryConf: false, timeoutMs: env.left() });
@@ -88,12 +103,13 @@ export const cloneFromPrimary = async (env: PgEnv): Promise<void> => {
     rmContents(pgdata);
     r = await clone(false);
   }
-  if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot clone ${pgdata} from ${env.p.primary_host}: ${describeFailure(r)}`);
+  if (r.failed) throw new OcfError(OCF_ERR_GENERIC, `Cannot clone ${pgdata} from ${describeSource(env)}: ${describeFailure(r)}`);
 };
 
 /** Starts the server (pg_ctl start -w) within the deadline; throws with pg_ctl's words on failure. */
 export const startServer = async (env: PgEnv, role: 'standby' | 'primary'): Promise<void> => {
   env.log.info(`Starting ${env.p.pgdata} as ${role}`);
+  prepareReportDir(env);
   const r = await env.ctl.start({ timeoutMs: env.left(), logFile: env.serverLog, options: env.p.start_opts || undefined });
   if (r.failed) {
     throw new OcfError(OCF_ERR_GENERIC, `Cannot start ${env.p.pgdata} as ${role}: ${describeFailure(r)} (see ${env.serverLog})`);

@@ -8,17 +8,20 @@ import { OCF_ERR_ARGS, OCF_ERR_CONFIGURED, OCF_ERR_INSTALLED, OCF_SUCCESS, type 
 import { OcfError } from '../../ocf/ocf-error.ts';
 import { runLight } from '../../exec/io/run-light.ts';
 import { describeFailure } from '../../exec/result.ts';
-import { rewindBlocker } from '../../pg/controldata.ts';
+import { rewindBlocker, type ControlData } from '../../pg/controldata.ts';
+import { configuredSetting } from '../../pg/io/configured.ts';
+import { splitServerOptions } from '../../pg/server-options.ts';
+import { quoteValue } from '../../ocf/quote.ts';
 import { checkReplicationAccess, parsePgHba } from '../../pg/pg-hba.ts';
 import { parseIp } from '../../net/address.ts';
 import { parseBinaryVersion, versionMismatch } from '../../pg/version.ts';
 import { readControlData } from '../../pg/io/controldata.ts';
 import { pgIsReady } from '../../pg/io/isready.ts';
-import { readPgVersion } from '../../pg/io/pgdata.ts';
+import { existsButNotADirectory, readPgVersion } from '../../pg/io/pgdata.ts';
 import { postmasterStatus } from '../../pg/io/postmaster.ts';
 import type { PgParams } from '../params.ts';
 import { pgEnv, type PgEnv } from './env.ts';
-import { isEmptyDataDir } from './standby.ts';
+import { isEmptyDataDir, streamSources } from './standby.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -27,7 +30,7 @@ const onNode = (why: string): OcfError => new OcfError(OCF_ERR_ARGS, why);
 // The uid of a system user from /etc/passwd (the agent runs as root; os.userInfo only knows itself).
 const uidOf = (user: string): number => {
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user);
-  if (!line) throw onNode(`system_user='${user}' does not exist on this node`);
+  if (!line) throw onNode(`system_user=${quoteValue(user)} does not exist on this node`);
   return Number(line.split(':')[2]);
 };
 
@@ -52,6 +55,42 @@ const checkHba = (env: PgEnv): void => {
   }
 };
 
+const configured = (env: PgEnv, name: string): Promise<string> =>
+  configuredSetting(env.tools, env.p.pgdata, name, { options: splitServerOptions(env.p.start_opts), timeoutMs: 10_000 });
+
+/**
+ * The WAL settings the server runs with: pg_control's while it runs; for a stopped server, what its
+ * configuration says (the next start writes them into pg_control). A freshly initialised cluster's
+ * pg_control still says wal_log_hints=off whatever postgresql.conf sets.
+ */
+const walSettings = async (env: PgEnv, cd: ControlData): Promise<ControlData> => {
+  if (postmasterStatus(env.p.pgdata).alive) return cd;
+  try {
+    const [walLevel, hints, fpw] = await Promise.all(['wal_level', 'wal_log_hints', 'full_page_writes'].map((n) => configured(env, n)));
+    return { ...cd, walLevel: walLevel!, walLogHints: hints === 'on', fullPageWrites: fpw === 'on' };
+  } catch (e) {
+    env.log.warn(`${(e as Error).message}; judging the WAL settings from pg_control`);
+    return cd;
+  }
+};
+
+/**
+ * The agent's own connections must not compete with clients: it connects as system_user (a
+ * superuser), and superuser_reserved_connections keeps slots for it when clients fill max_connections.
+ */
+const checkReservedSlots = async (env: PgEnv): Promise<void> => {
+  let value: string;
+  try {
+    value = await configured(env, 'superuser_reserved_connections');
+  } catch (e) {
+    env.log.warn(`${(e as Error).message}; superuser_reserved_connections not checked`);
+    return;
+  }
+  if (Number(value) < 1) {
+    throw onNode(`superuser_reserved_connections is ${value} in ${env.p.pgdata}: clients could take every connection slot and leave the agent none; set it to 3 (the default) or more`);
+  }
+};
+
 const checkPortFree = async (env: PgEnv): Promise<void> => {
   if (postmasterStatus(env.p.pgdata).alive) return;
   const r = await pgIsReady(env.tools, { host: env.p.pghost, port: env.p.pgport, timeoutS: 2 }).catch(() => undefined);
@@ -65,25 +104,27 @@ export const validatePg = async (input: Input): Promise<OcfCode> => {
   const env = await pgEnv(input);
   const { pgdata, system_user: user } = env.p;
   const uid = uidOf(user);
+  const dir = `pgdata=${quoteValue(pgdata)}`;
+  if (existsButNotADirectory(pgdata)) throw onNode(`${dir} is not a directory (a file or device is there): point pgdata at the data directory`);
   if (isEmptyDataDir(pgdata)) {
-    if (!env.p.primary_host) throw onNode(`pgdata='${pgdata}' is missing or empty and primary_host is not set to clone it from`);
+    if (!env.p.primary_host && streamSources(env).length === 0) throw onNode(`${dir} is missing or empty and neither primary_host nor peers is set to clone it from`);
     return OCF_SUCCESS;
   }
-  if (!statSync(pgdata).isDirectory()) throw onNode(`pgdata='${pgdata}' is not a directory`);
-  if (!existsSync(join(pgdata, 'PG_VERSION'))) throw onNode(`pgdata='${pgdata}' is not a PostgreSQL data directory (no PG_VERSION)`);
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) throw onNode(`${dir} is not a PostgreSQL data directory (no PG_VERSION)`);
   const owner = statSync(pgdata).uid;
-  if (owner !== uid) throw onNode(`pgdata='${pgdata}' is owned by uid ${owner}, not by system_user='${user}' (uid ${uid})`);
-  if (env.mode === 'promotable' && !env.p.primary_host) {
-    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host is required in promotable mode (the address standbys stream from)');
+  if (owner !== uid) throw onNode(`${dir} is owned by uid ${owner}, not by system_user=${quoteValue(user)} (uid ${uid})`);
+  if (env.mode === 'promotable' && !env.p.primary_host && streamSources(env).length === 0) {
+    throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host or peers is required in promotable mode (where standbys stream from)');
   }
   await checkVersion(env);
-  const cd = await readControlData({ ...env.tools, runner: runLight }, pgdata, { asRoot: true, timeoutMs: 10_000 });
+  const cd = await walSettings(env, await readControlData({ ...env.tools, runner: runLight }, pgdata, { asRoot: true, timeoutMs: 10_000 }));
   if (cd.walLevel === 'minimal') throw onNode(`wal_level is minimal in ${pgdata}: set wal_level = replica (or logical) and restart`);
   // With rebuild on, a node that cannot rewind is re-cloned instead; without it, say so now.
   const blocker = rewindBlocker(cd);
   if (env.p.rewind && blocker && !env.p.rebuild) throw onNode(`rewind=true but ${blocker}; or set rewind=false`);
   if (env.p.rewind && blocker) input.log.warn(`rewind=true but ${blocker}: a diverged node will be re-cloned (rebuild=true)`);
   checkHba(env);
+  await checkReservedSlots(env);
   await checkPortFree(env);
   input.log.debug(`validate: ${pgdata} owned by ${user}, bindir ${env.tools.bindir}`);
   return OCF_SUCCESS;

@@ -1,4 +1,5 @@
 // IPaddr actions: validate, start, stop, monitor. Decisions come from lib/net; this file runs them.
+import { quoteValue } from '../../ocf/quote.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionInput } from '../../ocf/agent-spec.ts';
 import { budgetMs } from '../../ocf/context.ts';
@@ -43,7 +44,7 @@ const placementOf = async (tools: Tools, p: VipParams): Promise<Placement> => {
     return findPlacement({ ip: p.address, nic: p.nic, prefix: p.prefix, broadcast: p.broadcast }, routes, links);
   } catch (e) {
     if (!(e instanceof PlacementError)) throw e;
-    const what = p.nic !== '' && e.message.startsWith('interface') ? `Invalid parameter nic='${p.nic}': ` : `Cannot place ip='${p.ip}': `;
+    const what = p.nic !== '' && e.message.startsWith('interface') ? `Invalid parameter nic=${quoteValue(p.nic)}: ` : `Cannot place ip=${quoteValue(p.ip)}: `;
     throw new OcfError(OCF_ERR_ARGS, what + e.message);
   }
 };

@@ -32,6 +32,11 @@ const cases: [string, InstanceProbe, InstanceState, RegExp?][] = [
   ['no response, live postmaster, shutting down', { isready: 2, controlState: 'shutting down', ...up, inRecovery: undefined }, 'stopping'],
   ['no response, live postmaster, crash recovery', { isready: 2, controlState: 'in crash recovery', ...up, inRecovery: undefined }, 'starting'],
   ['no response, live postmaster, in production', { isready: 2, controlState: 'in production', ...up, inRecovery: undefined }, 'unknown', /postmaster 100 is alive but does not answer/],
+  ['full (53300), in production: a busy primary', { isready: 0, controlState: 'in production', ...up, inRecovery: undefined, full: true }, 'primary', /too many clients/],
+  ['full (53300), archive recovery: a busy standby', { isready: 0, controlState: 'in archive recovery', ...up, inRecovery: undefined, full: true }, 'standby', /connection slot/],
+  ['full (53300), shutting down', { isready: 0, controlState: 'shutting down', ...up, inRecovery: undefined, full: true }, 'stopping'],
+  ['full (53300), control file unreadable', { isready: 0, controlState: undefined, ...up, inRecovery: undefined, full: true }, 'unknown', /too many clients/],
+  ['full (53300) but no postmaster of ours', { isready: 0, controlState: 'in production', ...down, inRecovery: undefined, full: true }, 'unknown', /another instance on the same port/],
   ['no attempt', { isready: 3, controlState: 'in production', ...up, inRecovery: undefined }, 'unknown', /invalid connection parameters/],
 ];
 

@@ -39,17 +39,19 @@ test('pgCtl().stop() uses fast shutdown as the system user', async () => {
   const { runner, calls } = scripted({ exitCode: 0 });
   const out = await pgCtl(tools(runner), '/data', () => true).stop({ deadlineMs: 30_000 });
   assert.deepEqual([out.stopped, out.how], [true, 'fast']);
-  assert.deepEqual(calls[0]!.args, ['-D', '/data', 'stop', '-m', 'fast', '-w', '-t', '18']);
+  assert.deepEqual(calls[0]!.args, ['-D', '/data', 'stop', '-m', 'fast', '-w', '-t', '10']);
   assert.deepEqual([calls[0]!.opts.user, calls[0]!.opts.cwd], ['postgres', '/']);
 });
 
-test('pgCtl().stop() escalates from fast to immediate inside the deadline', async () => {
+test('pgCtl().stop() escalates from fast to immediate early: fast gets a third of a short deadline, at most 10 s', async () => {
   const { runner, calls } = scripted({ exitCode: 1, stderr: 'pg_ctl: server does not shut down\n' }, { exitCode: 0 });
   const out = await pgCtl(tools(runner), '/data', () => true).stop({ deadlineMs: 20_000 });
   assert.deepEqual([out.stopped, out.how, out.attempts.length], [true, 'immediate', 2]);
-  assert.deepEqual(calls[0]!.args, ['-D', '/data', 'stop', '-m', 'fast', '-w', '-t', '12']);
-  assert.deepEqual(calls[1]!.args.slice(0, 7), ['-D', '/data', 'stop', '-m', 'immediate', '-w', '-t']);
-  assert.ok(Number(calls[1]!.args[7]) >= 7 && Number(calls[1]!.args[7]) <= 20, 'immediate gets the rest of the deadline');
+  assert.deepEqual(calls[0]!.args, ['-D', '/data', 'stop', '-m', 'fast', '-w', '-t', '6']);
+  assert.deepEqual(calls[1]!.args, ['-D', '/data', 'stop', '-m', 'immediate', '-w', '-t', '6']);
+  const long = scripted({ exitCode: 1 }, { exitCode: 0 });
+  await pgCtl(tools(long.runner), '/data', () => true).stop({ deadlineMs: 96_000 });
+  assert.deepEqual([long.calls[0]!.args[7], long.calls[1]!.args[7]], ['10', '10'], 'the advised 120 s timeout: 10 s fast, 10 s immediate');
 });
 
 test('pgCtl().stop() counts a postmaster that died meanwhile as stopped, and reports one that survives', async () => {
@@ -79,8 +81,8 @@ test('pgIsReady() maps exit codes 0-3 and throws on anything else', async () => 
   for (const code of [0, 1, 2, 3] as const) {
     const { runner, calls } = scripted({ exitCode: code });
     assert.equal((await pgIsReady(tools(runner), { host: '/run/pg', port: 5433, timeoutS: 2 })).code, code);
-    assert.deepEqual(calls[0]!.args, ['-q', '-h', '/run/pg', '-p', '5433', '-t', '2', '-d', 'postgres']);
-    assert.equal(calls[0]!.opts.user, undefined, 'pg_isready runs as root');
+    assert.deepEqual(calls[0]!.args, ['-q', '-h', '/run/pg', '-p', '5433', '-t', '2', '-d', 'postgres', '-U', 'postgres']);
+    assert.equal(calls[0]!.opts.user, 'postgres', 'pg_isready runs as the system user (never as root: "role root does not exist")');
   }
   const { runner } = scripted({ exitCode: undefined, notFound: true, failed: true });
   await assert.rejects(pgIsReady(tools(runner), { host: 'h', port: 1 }), (e: Error) => e instanceof PgToolError && /Cannot probe h:1/.test(e.message));

@@ -49,6 +49,9 @@ test('mayPromote() (table): peers, sync status, maxlag', () => {
     ['a published position behind does not', base({ published: [c('node3', 2, '0/4000000')] }), true, /best reachable/],
     ['a former primary of this timeline needs no sync flag', base({ synchronous: undefined, formerPrimary: true, peers: [{ name: 'node3', reachable: false }] }), true, /best reachable node \(it was the primary of this timeline\); not compared: node3/],
     ['a former primary that a primary flagged not synchronous is refused', base({ synchronous: false, formerPrimary: true }), false, /we were not a synchronous standby/],
+    ['a peer that refused the login objects like a primary', base({ synchronous: true, peers: [{ name: 'node1', reachable: false, failure: { kind: 'unknown', error: 'password authentication failed for user "rep"' } }] }), false, /^peer node1 could not be asked where it stands \(password authentication failed for user "rep"\), so it may be a running primary/],
+    ['an unknown peer objects even when another is behind', base({ peers: [peer('node3', 2, '0/1'), { name: 'node1', reachable: false, failure: { kind: 'unknown', error: 'too many clients' } }] }), false, /peer node1 could not be asked .*too many clients/],
+    ['a peer nothing listens for does not', base({ peers: [{ name: 'node1', reachable: false, failure: { kind: 'unreachable', error: 'ECONNREFUSED' } }] }), true, /not compared: node1 \(unreachable\)/],
     ['a published position is not an answer: sync still required', base({ synchronous: undefined, peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/1')] }), false, /not known to be a synchronous standby/],
   ];
   for (const [name, req, allow, reason] of cases) {
@@ -66,6 +69,7 @@ test('mayStartAsPrimary() (table): refuses next to a primary or a newer timeline
     ['peer standby on a newer timeline', [peer('node2', 2, '0/3000000', 'stopped')], false, /peer node2 is on timeline 2, newer than our timeline 1/],
     ['peer standby of ours', [peer('node2', 1, '0/301CD00')], true, /no reachable peer/],
     ['unreachable peer', [{ name: 'node2', reachable: false }], true, /not compared: node2 \(unreachable\)/],
+    ['peer refusing the login', [{ name: 'node2', reachable: false, failure: { kind: 'unknown', error: 'no pg_hba.conf entry' } }], false, /^peer node2 could not be asked where it stands \(no pg_hba.conf entry\)/],
   ];
   for (const [name, peers, allow, reason] of cases) {
     const got = mayStartAsPrimary(self, peers);

@@ -1,0 +1,82 @@
+// Whether a sync may run: only from a primary to a copy that no postmaster runs on, and never over a
+// copy that is newer than the source or belongs to another cluster. Pure: a snapshot in, a verdict out.
+import { formatLsn, type Lsn } from '../pg/lsn.ts';
+
+/** What the source server says about itself (one session, taken before the copy). */
+export interface SourceFacts {
+  /** host:port, for reasons. */
+  name: string;
+  systemId: string;
+  inRecovery: boolean;
+  /** The timeline it writes. */
+  timeline: number;
+  /** Its latest checkpoint (pg_control_checkpoint()). */
+  checkpointLsn: Lsn;
+}
+
+/** Identity of a data directory, read from its control file. */
+export interface CopyIdentity {
+  systemId: string;
+  timeline: number;
+  checkpointLsn: Lsn;
+}
+
+/** What this node's target directory holds. */
+export type TargetFacts =
+  | { kind: 'absent' }
+  | { kind: 'empty' }
+  /** Files but no readable control file: not ours to overwrite. */
+  | { kind: 'foreign'; detail: string }
+  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined };
+
+/** The verdict: copy (with why), or refuse with the reason naming both sides. */
+export type SyncVerdict =
+  | { go: true; reason: string }
+  | { go: false; kind: 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer'; reason: string };
+
+const describe = (who: string, id: CopyIdentity): string =>
+  `${who} (system ${id.systemId}, timeline ${id.timeline}, checkpoint ${formatLsn(id.checkpointLsn)})`;
+
+/**
+ * Decides whether `source` may be copied over `target` (at `targetDir`). A copy of the same cluster is
+ * overwritten only when it is on an older timeline, or on the same one with a checkpoint not after the source's.
+ */
+export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: string): SyncVerdict => {
+  const src = describe(`source ${source.name}`, source);
+  if (source.inRecovery) {
+    return { go: false, kind: 'source-not-primary', reason: `Refusing to sync: source ${source.name} is in recovery (a standby), copies are taken from the primary only` };
+  }
+  switch (target.kind) {
+    case 'absent':
+    case 'empty':
+      return { go: true, reason: `${targetDir} holds no copy yet: full copy from ${src}` };
+    case 'foreign':
+      return { go: false, kind: 'target-foreign', reason: `Refusing to sync into ${targetDir}: ${target.detail}; it is not a copy db_sync may replace (source ${source.name})` };
+    case 'copy': {
+      const tgt = describe(`target ${targetDir}`, target.identity);
+      if (target.postmasterPid !== undefined) {
+        return { go: false, kind: 'target-running', reason: `Refusing to sync: a postmaster (PID ${target.postmasterPid}) runs on ${tgt}; it is live, not a copy (source ${source.name})` };
+      }
+      if (target.identity.systemId !== source.systemId) {
+        return { go: false, kind: 'other-cluster', reason: `Refusing to sync: ${tgt} belongs to another cluster than ${src}` };
+      }
+      if (target.identity.timeline > source.timeline) {
+        return { go: false, kind: 'target-newer', reason: `Refusing to sync: ${tgt} is on a newer timeline than ${src} (was it promoted?)` };
+      }
+      if (target.identity.timeline === source.timeline && target.identity.checkpointLsn > source.checkpointLsn) {
+        return { go: false, kind: 'target-newer', reason: `Refusing to sync: ${tgt} is ahead of ${src} (it holds WAL the source never wrote)` };
+      }
+      return { go: true, reason: `${tgt} is an older copy of ${src}: replacing it` };
+    }
+  }
+};
+
+/**
+ * Whether `old` is proven an older copy of the same cluster as `fresh` (so the old directory may be
+ * deleted once `fresh` is in place): same system, and not on a later timeline or checkpoint.
+ */
+export const isOlderCopy = (old: CopyIdentity | undefined, fresh: CopyIdentity): boolean => {
+  if (old === undefined || old.systemId !== fresh.systemId) return false;
+  if (old.timeline !== fresh.timeline) return old.timeline < fresh.timeline;
+  return old.checkpointLsn <= fresh.checkpointLsn;
+};

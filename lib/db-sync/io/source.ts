@@ -1,0 +1,28 @@
+// The source server: one session to read where it stands (system identifier, role, timeline, checkpoint).
+import { connectPg } from '../../pg/io/client.ts';
+import type { PgSession } from '../../pg/io/session.ts';
+import { parseLsn } from '../../pg/lsn.ts';
+import type { SourceFacts } from '../direction.ts';
+import type { SyncParams } from '../params.ts';
+
+/** host:port of the source, for reasons. */
+export const sourceName = (p: SyncParams): string => `${p.source_host}:${p.source_port}`;
+
+/** Opens a session to the source; throws an Error naming it when it cannot be reached. */
+export const connectSource = (p: SyncParams, statementTimeoutMs: number): Promise<PgSession> => {
+  if (p.source_passfile) process.env['PGPASSFILE'] = p.source_passfile;
+  return connectPg({
+    host: p.source_host, port: p.source_port, user: p.source_user, database: 'postgres',
+    applicationName: 'db_sync', connectTimeoutMs: 10_000, statementTimeoutMs,
+  });
+};
+
+/** Reads the source's facts over an open session. */
+export const readSourceFacts = async (s: PgSession, name: string): Promise<SourceFacts> => {
+  const standing = await s.standing();
+  const [row] = await s.query<{ sysid: string; checkpoint: string }>(
+    'SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint',
+  );
+  if (!row) throw new Error(`pg_control_system() on ${name} returned no row`);
+  return { name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)) };
+};

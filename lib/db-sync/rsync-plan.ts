@@ -1,0 +1,130 @@
+// The rsync method's pure parts: what a base backup leaves out, the rsync argument lists for the data
+// directory and the WAL, the WAL segments a backup needs, and what rsync --stats says was moved.
+import { historyFileName, parseLsn, walFileName, type Lsn } from '../pg/lsn.ts';
+
+/**
+ * rsync filter rules for the files pg_basebackup leaves out (basebackup.c: excludeFiles and
+ * excludeDirContents), pg_wal included (its WAL is copied separately, only the segments the backup needs).
+ * Leading '/' anchors a rule at the data directory's top.
+ */
+export const BASE_BACKUP_EXCLUDES: readonly string[] = [
+  '/pg_wal',
+  '/postmaster.pid',
+  '/postmaster.opts',
+  '/backup_label',
+  '/backup_label.old',
+  '/tablespace_map',
+  '/backup_manifest',
+  '/current_logfiles',
+  '/postgresql.auto.conf.tmp',
+  '/pg_replslot/*',
+  '/pg_dynshmem/*',
+  '/pg_notify/*',
+  '/pg_serial/*',
+  '/pg_snapshots/*',
+  '/pg_stat_tmp/*',
+  '/pg_subtrans/*',
+  'pg_internal.init',
+  'pgsql_tmp*',
+];
+
+/** How rsync reaches the source's data directory. */
+export type RsyncTransport =
+  | { kind: 'daemon'; host: string; port: number; module: string; user: string | undefined; passwordFile: string | undefined }
+  | { kind: 'ssh'; host: string; path: string; command: string };
+
+/** The source argument for a path inside the source data directory ('' is its top). */
+export const rsyncSourceUrl = (t: RsyncTransport, sub: string): string => {
+  const tail = sub === '' ? '' : `${sub.replace(/^\/+|\/+$/g, '')}/`;
+  if (t.kind === 'daemon') {
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    return `rsync://${t.user ? `${t.user}@` : ''}${host}:${t.port}/${t.module}/${tail}`;
+  }
+  return `${t.host}:${t.path.replace(/\/+$/, '')}/${tail}`;
+};
+
+/** Transport options every rsync call of a run carries. */
+export const transportArgs = (t: RsyncTransport): string[] => {
+  if (t.kind === 'daemon') return t.passwordFile ? [`--password-file=${t.passwordFile}`] : [];
+  return ['-e', t.command];
+};
+
+/**
+ * rsync arguments for the data directory into `dest` (a fresh directory): archive mode, hard links to
+ * unchanged files of the previous copy (`previous`, absolute), which also serve as the delta basis for
+ * changed ones, 8 KiB blocks (PostgreSQL's page size), and --stats for the bytes moved.
+ */
+export const dataArgs = (t: RsyncTransport, dest: string, previous: string | undefined, o: { progress: boolean; bwlimitKiB: number }): string[] => [
+  '-a', '--hard-links', '--block-size=8192', '--stats', '--no-inc-recursive',
+  ...(o.progress ? ['--info=progress2'] : []),
+  ...(o.bwlimitKiB > 0 ? [`--bwlimit=${o.bwlimitKiB}`] : []),
+  ...BASE_BACKUP_EXCLUDES.map((e) => `--exclude=${e}`),
+  ...(previous ? [`--link-dest=${previous}`] : []),
+  ...transportArgs(t),
+  rsyncSourceUrl(t, ''),
+  `${dest.replace(/\/+$/, '')}/`,
+];
+
+/**
+ * rsync arguments for files of the source data directory listed on stdin (`pg_wal/<name>` lines, relative
+ * to the top: a daemon resolves a list against a subdirectory source wrongly) into `dest`, the copy's top.
+ */
+export const listedFilesArgs = (t: RsyncTransport, dest: string): string[] => [
+  '-a', '--stats', '--files-from=-', ...transportArgs(t), rsyncSourceUrl(t, ''), `${dest.replace(/\/+$/, '')}/`,
+];
+
+/** What the backup label says about where the backup starts. */
+export interface LabelStart {
+  startLsn: Lsn;
+  timeline: number;
+}
+
+/** Reads START WAL LOCATION and START TIMELINE from a backup_label text; throws SyntaxError naming the line. */
+export const parseBackupLabel = (text: string): LabelStart => {
+  const start = /^START WAL LOCATION: ([0-9A-Fa-f]+\/[0-9A-Fa-f]+)/m.exec(text);
+  const tli = /^START TIMELINE: (\d+)/m.exec(text);
+  if (!start) throw new SyntaxError('Cannot parse backup_label: no START WAL LOCATION line');
+  if (!tli) throw new SyntaxError('Cannot parse backup_label: no START TIMELINE line');
+  return { startLsn: parseLsn(start[1]!), timeline: Number(tli[1]) };
+};
+
+/**
+ * The WAL files recovery needs to make the copy consistent: every segment from the one holding
+ * `start` to the one holding the byte before `stop` (the backup's end), plus the timeline's history file.
+ */
+export const neededWalFiles = (timeline: number, start: Lsn, stop: Lsn, segmentSize: bigint): string[] => {
+  const files: string[] = [];
+  const last = stop > start ? stop - 1n : start;
+  for (let at = start - (start % segmentSize); at <= last; at += segmentSize) files.push(walFileName(timeline, at, segmentSize));
+  if (timeline > 1) files.push(historyFileName(timeline));
+  return files;
+};
+
+/** The bytes rsync reports it received (the client pulls, so these are the bytes moved), from --stats. */
+export const parseRsyncReceived = (stdout: string): number | undefined => {
+  const m = /^Total bytes received: ([\d,.]+)/m.exec(stdout);
+  return m ? Number(m[1]!.replace(/[,.]/g, '')) : undefined;
+};
+
+/**
+ * Files whose source mtime is at or after this second may have changed again within that same second
+ * after rsync read them; rsync's next quick check (size + mtime) would then miss the change. Their copies
+ * get mtime 0 so the next run compares their contents.
+ */
+export const mtimeCutoff = (backupStartEpoch: number): number => Math.floor(backupStartEpoch) - 1;
+
+/** rsync exit codes worth their own sentence. */
+export const rsyncExitMeaning = (code: number | undefined): string | undefined => {
+  switch (code) {
+    case 5: return 'the rsync daemon refused us (wrong module, user or password)';
+    case 10: return 'cannot connect to the rsync daemon (unreachable host or port)';
+    case 11: return 'a file could not be written (is the target disk full?)';
+    case 12: return 'the rsync protocol stream broke (remote side died, or the disk is full)';
+    case 20: return 'rsync was interrupted';
+    case 23: return 'some files could not be transferred';
+    case 24: return 'some source files vanished during the copy (normal for a running server)';
+    case 30: return 'rsync timed out';
+    case 35: return 'rsync timed out waiting for the daemon';
+    default: return undefined;
+  }
+};

@@ -1,0 +1,157 @@
+// The manager's fast view of the local PostgreSQL, without forking anything: every ~200 ms it reads
+// postmaster.pid and /proc (a crashed postmaster is seen within one tick), and at the heartbeat
+// interval it asks role, timeline, positions and the synchronous standbys over one persistent local
+// connection (the lean wire-protocol client; node-postgres when the server wants a password).
+import type { Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connectPg, type PgTarget } from '../../../pg/io/client.ts';
+import { connectLean, PasswordRequired } from '../../../pg/io/lean-connection.ts';
+import { isPostmasterOf, processAlive, readPostmasterPid } from '../../../pg/io/postmaster.ts';
+import type { PgSession } from '../../../pg/io/session.ts';
+import { emptySnapshot, PROBE_SQL, postmasterState, withPostmaster, withQueryRow, type PgSnapshot, type PostmasterState } from '../pg-snapshot.ts';
+
+/** Options of startPgProbe. */
+export interface PgProbeOptions {
+  pgdata: string;
+  /** The local instance: unix socket directory (or host), port, database user. */
+  target: PgTarget;
+  /** Over a unix socket, connect with this OS user's uid (peer authentication), e.g. postgres. */
+  osUser?: string | undefined;
+  /** Postmaster check period (default 200 ms). */
+  pidIntervalMs?: number | undefined;
+  /** Query period: the heartbeat interval. */
+  queryIntervalMs: number;
+  /** Monotonic ms (default performance.now). */
+  now?: (() => number) | undefined;
+  /** Called at once when the postmaster's state changes (running -> crashed within one tick). */
+  onPostmasterChange?: ((state: PostmasterState, snapshot: PgSnapshot) => void) | undefined;
+}
+
+/** A running probe. */
+export interface PgProbe {
+  /** The latest reading (never blocks). */
+  snapshot(): PgSnapshot;
+  /** Checks the postmaster and queries now; resolves with the new reading. */
+  refresh(): Promise<PgSnapshot>;
+  /** Stops the timers and closes the connection. */
+  close(): Promise<void>;
+}
+
+// uid and primary gid of a user from /etc/passwd.
+const idsOf = (user: string): { uid: number; gid: number } | undefined => {
+  const f = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user)?.split(':');
+  return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
+};
+
+/**
+ * Connects the unix socket with `user`'s effective ids for the connect() call alone (synchronous:
+ * nothing else in the daemon runs meanwhile, no child is spawned with the wrong ids), then waits for
+ * the connection outside that window.
+ */
+const connectSocketAs = async (t: PgTarget, user: string | undefined): Promise<Socket> => {
+  const net = process.getBuiltinModule('node:net');
+  const ids = user !== undefined && user !== 'root' && process.geteuid?.() === 0 ? idsOf(user) : undefined;
+  let socket: Socket;
+  if (ids) {
+    process.setegid!(ids.gid);
+    process.seteuid!(ids.uid);
+    try {
+      socket = net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` });
+    } finally {
+      process.seteuid!(0);
+      process.setegid!(0);
+    }
+  } else {
+    socket = net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` });
+  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`connect to ${t.host} timed out`)), t.connectTimeoutMs);
+    socket.once('connect', () => { clearTimeout(timer); resolve(); });
+    socket.once('error', (e) => { clearTimeout(timer); reject(e); });
+  }).catch((e: Error) => {
+    socket.destroy();
+    throw new Error(`Cannot connect to PostgreSQL at ${t.host}:${t.port}: ${e.message}`);
+  });
+  return socket;
+};
+
+const openSession = async (t: PgTarget, osUser: string | undefined): Promise<PgSession> => {
+  try {
+    return t.host.startsWith('/') ? await connectLean(t, await connectSocketAs(t, osUser)) : await connectLean(t);
+  } catch (e) {
+    if (e instanceof PasswordRequired) return connectPg(t);
+    throw e;
+  }
+};
+
+/** Starts watching the local instance; close() it when done. */
+export const startPgProbe = (o: PgProbeOptions): PgProbe => {
+  const now = o.now ?? (() => performance.now());
+  let snap = emptySnapshot(now());
+  let session: PgSession | undefined;
+  let querying: Promise<PgSnapshot> | undefined;
+  let closed = false;
+
+  const dropSession = (): void => {
+    const s = session;
+    session = undefined;
+    void s?.close().catch(() => undefined);
+  };
+
+  // Postmaster liveness: postmaster.pid and /proc only (no fork, no connection).
+  let lastPid: number | undefined;
+  let lastIsOurs = false;
+  const checkPostmaster = (): void => {
+    let file;
+    try {
+      file = readPostmasterPid(o.pgdata);
+    } catch {
+      return; // being written or unreadable for a moment: keep the last state
+    }
+    // isPostmasterOf reads /proc/<pid>/cmdline and cwd: once per new PID, not every tick.
+    if (file && file.pid !== lastPid) lastIsOurs = isPostmasterOf(file.pid, o.pgdata);
+    lastPid = file?.pid;
+    const state = postmasterState(file, file !== undefined && lastIsOurs && processAlive(file.pid));
+    const changed = state !== snap.postmaster || file?.pid !== snap.pid;
+    snap = withPostmaster(snap, state, file?.pid, now());
+    if (state !== 'running') dropSession();
+    if (changed) o.onPostmasterChange?.(state, snap);
+  };
+
+  const query = async (): Promise<PgSnapshot> => {
+    if (snap.postmaster !== 'running' || closed) return snap;
+    try {
+      session ??= await openSession(o.target, o.osUser);
+      const [row] = await session.query(PROBE_SQL);
+      if (snap.postmaster === 'running') snap = withQueryRow(snap, row ?? {}, now());
+    } catch (e) {
+      dropSession();
+      snap = { ...snap, error: (e as Error).message };
+    }
+    return snap;
+  };
+  const queryOnce = (): Promise<PgSnapshot> => (querying ??= query().finally(() => { querying = undefined; }));
+
+  checkPostmaster();
+  const pidTimer = setInterval(checkPostmaster, o.pidIntervalMs ?? 200);
+  const queryTimer = setInterval(() => void queryOnce(), o.queryIntervalMs);
+  pidTimer.unref();
+  queryTimer.unref();
+  void queryOnce();
+
+  return {
+    snapshot: () => snap,
+    refresh: async () => {
+      checkPostmaster();
+      await querying;
+      return queryOnce();
+    },
+    close: async () => {
+      closed = true;
+      clearInterval(pidTimer);
+      clearInterval(queryTimer);
+      await querying?.catch(() => undefined);
+      dropSession();
+    },
+  };
+};

@@ -1,0 +1,106 @@
+// The one resource the manager drives through a promotable interface: pgbeat's postgresql agent,
+// written `ocf:pgbeat:postgresql::name=value...` or, heartbeat-style, `pgbeat-postgresql::pgdata::
+// primary_host::peers::name=value`. Whichever way it is written it runs in OCF form, with the
+// environment Pacemaker gives a promotable clone, so the agent applies every promotion check it
+// applies under Pacemaker.
+import type { ResourceSpec } from '../config/cluster-config.ts';
+
+/** The v1 script name pgbeat installs its postgresql agent under (/etc/ha.d/resource.d). */
+export const PG_V1_SCRIPT = 'pgbeat-postgresql';
+
+/** Whether `spec` is pgbeat's postgresql agent (promote/demote instead of start/stop of the group). */
+export const isPostgresqlResource = (spec: ResourceSpec): boolean =>
+  spec.kind === 'ocf' ? spec.provider === 'pgbeat' && spec.type === 'postgresql' : spec.name === PG_V1_SCRIPT;
+
+// The agent's own v1 slots (lib/postgresql/params.ts pgFromV1Args): pgdata, primary_host, peers in
+// order; `name=value` tokens name a parameter directly.
+const V1_SLOTS = ['pgdata', 'primary_host', 'peers'];
+
+/** The agent parameters of the postgresql resource, the manager's mode (promotable) imposed. */
+export const postgresqlParams = (spec: ResourceSpec): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (spec.kind === 'ocf') Object.assign(out, spec.params);
+  else {
+    const slots = [...V1_SLOTS];
+    for (const a of spec.args) {
+      const named = /^([a-z_]+)=(.*)$/.exec(a);
+      if (named) out[named[1]!] = named[2]!;
+      else {
+        const slot = slots.shift();
+        if (slot) out[slot] = a;
+      }
+    }
+  }
+  // The manager starts a standby everywhere and promotes where the group is taken.
+  out['mode'] = 'promotable';
+  return out;
+};
+
+/**
+ * The meta attributes Pacemaker passes a promotable clone of two instances, one promoted, with
+ * notifications (keys without the OCF_RESKEY_CRM_meta_ prefix). `clone` (the instance number) is
+ * left out on purpose: the agent reads it as "under Pacemaker" and would call crm_attribute.
+ */
+export const promotableMeta = (node: string): Record<string, string> => ({
+  promotable: 'true',
+  clone_max: '2',
+  clone_node_max: '1',
+  promoted_max: '1',
+  promoted_node_max: '1',
+  master_max: '1',
+  master_node_max: '1',
+  notify: 'true',
+  globally_unique: 'false',
+  on_node: node,
+});
+
+/** A promote notification as the cluster sees it: who is promoted, who else is active. */
+export interface PromoteNotice {
+  type: 'pre' | 'post';
+  /** The node being promoted. */
+  promoted: string;
+  /** Every cluster node (both, in ha.cf order). */
+  nodes: readonly string[];
+  /** The resource instance name (OCF_RESOURCE_INSTANCE). */
+  instance: string;
+}
+
+/**
+ * The notify meta attributes of a pre/post-promote (keys without the prefix). Every node runs a
+ * standby before a promotion, so all are active and unpromoted; after it, the promoted one moved.
+ */
+export const promoteNotifyMeta = (n: PromoteNotice): Record<string, string> => {
+  const list = (names: readonly string[]): string => (names.length ? names.join(' ') : ' ');
+  const resources = (names: readonly string[]): string => list(names.map(() => n.instance));
+  const others = n.nodes.filter((x) => x !== n.promoted);
+  const unpromoted = n.type === 'pre' ? n.nodes : others;
+  const promoted = n.type === 'pre' ? [] : [n.promoted];
+  return {
+    notify_type: n.type,
+    notify_operation: 'promote',
+    notify_key_type: n.type === 'pre' ? 'pre' : 'post',
+    notify_key_operation: 'promoted',
+    notify_promote_uname: n.promoted,
+    notify_promote_resource: n.instance,
+    notify_demote_uname: ' ',
+    notify_demote_resource: ' ',
+    notify_start_uname: ' ',
+    notify_start_resource: ' ',
+    notify_stop_uname: ' ',
+    notify_stop_resource: ' ',
+    notify_active_uname: list(n.nodes),
+    notify_active_resource: resources(n.nodes),
+    notify_promoted_uname: list(promoted),
+    notify_promoted_resource: resources(promoted),
+    notify_master_uname: list(promoted),
+    notify_master_resource: resources(promoted),
+    notify_unpromoted_uname: list(unpromoted),
+    notify_unpromoted_resource: resources(unpromoted),
+    notify_slave_uname: list(unpromoted),
+    notify_slave_resource: resources(unpromoted),
+    notify_inactive_resource: ' ',
+    notify_available_uname: list(n.nodes),
+    notify_all_uname: list(n.nodes),
+    notify_all_hosts: list(n.nodes),
+  };
+};

@@ -1,0 +1,49 @@
+// The receive path as one pure step: a frame from any medium, with the receiver's state, gives an
+// accepted packet or a drop cause, and the next state (peer windows and drop counters).
+import type { AuthKey } from '../config/cluster-config.ts';
+import { countDrop, noDrops, type DropCause, type DropCounters } from './drop-cause.ts';
+import { decodePacket, type Packet } from './packet.ts';
+import { checkReplay, type PeerWindow } from './replay-window.ts';
+
+/** Who may talk to this receiver and with which keys. */
+export interface ReceiverContext {
+  /** This node's (or the witness's) own name: its own packets looped back are dropped as `own`. */
+  self: string;
+  /** Senders accepted (the peer node, and the witness's name on the nodes). */
+  senders: readonly string[];
+  clusterId: number;
+  keys: readonly AuthKey[];
+}
+
+/** Per-peer replay windows and the drop counters. */
+export interface ReceiverState {
+  peers: Readonly<Record<string, PeerWindow>>;
+  drops: DropCounters;
+}
+
+/** What became of one frame. `packet` is set on drops of authentic packets (own, not-for-us, duplicate, replay). */
+export type Verdict =
+  | { kind: 'accept'; packet: Packet; inOrder: boolean }
+  | { kind: 'drop'; cause: DropCause; detail: string; packet?: Packet | undefined };
+
+/** A receiver that has seen nothing. */
+export const newReceiverState = (): ReceiverState => ({ peers: {}, drops: noDrops() });
+
+/** Decodes, authenticates and checks one frame for replay; returns the verdict and the next state. */
+export const receiveFrame = (state: ReceiverState, frame: Uint8Array, ctx: ReceiverContext): { verdict: Verdict; state: ReceiverState } => {
+  const dropped = (cause: DropCause, detail: string, packet?: Packet): { verdict: Verdict; state: ReceiverState } =>
+    ({ verdict: { kind: 'drop', cause, detail, packet }, state: { ...state, drops: countDrop(state.drops, cause) } });
+  const d = decodePacket(frame, ctx.clusterId, ctx.keys);
+  if (!d.ok) return dropped(d.cause, d.detail);
+  const p = d.packet;
+  if (p.from === ctx.self) return dropped('own', 'our own packet looped back', p);
+  if (!ctx.senders.includes(p.from)) return dropped('unknown-node', `sender ${p.from} is not a node of this cluster`, p);
+  if (p.to !== undefined && p.to !== ctx.self) return dropped('not-for-us', `addressed to ${p.to}`, p);
+  const { outcome, window } = checkReplay(state.peers[p.from], p.generation, p.seq);
+  if (outcome === 'replay') return dropped('replay', `generation ${p.generation} seq ${p.seq} is older than what ${p.from} sent`, p);
+  if (outcome === 'duplicate') return dropped('duplicate', `seq ${p.seq} from ${p.from} seen already (another medium)`, p);
+  return {
+    verdict: { kind: 'accept', packet: p, inOrder: outcome === 'new' },
+    state: { ...state, peers: { ...state.peers, [p.from]: window } },
+  };
+};

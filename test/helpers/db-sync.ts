@@ -1,0 +1,179 @@
+// Pieces the db_sync tests share: a real rsync daemon on a loopback port (ended by PID), a write load
+// on the source (pgbench in its own process), async agent calls, and starting a clone of a copy to read it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../lib/exec/io/run.ts';
+import { describeFailure } from '../../lib/exec/result.ts';
+import { pgCtl } from '../../lib/pg/io/pg-ctl.ts';
+import type { AgentRun } from './agent.ts';
+import { freePort, PG_BINDIR, PG_USER, pgTools, waitFor, type PgInstance } from './pg.ts';
+
+const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A running rsync daemon exporting one module. */
+export interface RsyncDaemon {
+  port: number;
+  module: string;
+  user: string;
+  /** Client side password file (mode 600) with the right secret. */
+  passwordFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `rsync --daemon --no-detach` on 127.0.0.1 exporting `path` as module `pgdata` (user sync, read only). */
+export const startRsyncDaemon = async (path: string, dir: string): Promise<RsyncDaemon> => {
+  const port = await freePort();
+  const secrets = join(dir, 'rsyncd.secrets');
+  const passwordFile = join(dir, 'rsync.pass');
+  writeFileSync(secrets, 'sync:s3cret\n', { mode: 0o600 });
+  writeFileSync(passwordFile, 's3cret\n', { mode: 0o600 });
+  const conf = join(dir, 'rsyncd.conf');
+  writeFileSync(conf, [
+    `pid file = ${join(dir, 'rsyncd.pid')}`,
+    'use chroot = no',
+    `log file = ${join(dir, 'rsyncd.log')}`,
+    '[pgdata]',
+    `path = ${path}`,
+    'read only = yes',
+    `uid = ${PG_USER}`,
+    `gid = ${PG_USER}`,
+    'auth users = sync',
+    `secrets file = ${secrets}`,
+    'strict modes = yes',
+    '',
+  ].join('\n'));
+  const child: ChildProcess = spawn('rsync', ['--daemon', '--no-detach', `--config=${conf}`, `--port=${port}`, '--address=127.0.0.1'], { stdio: 'ignore' });
+  const pid = child.pid!;
+  await waitFor('the rsync daemon to listen', async () => {
+    const r = await run('rsync', [`rsync://127.0.0.1:${port}/`], { timeoutMs: 5_000 });
+    return !r.failed;
+  }, 15_000);
+  return {
+    port, module: 'pgdata', user: 'sync', passwordFile, pid,
+    stop: async () => {
+      if (child.exitCode === null) {
+        process.kill(pid, 'SIGTERM');
+        await waitFor('the rsync daemon to exit', () => child.exitCode !== null || child.signalCode !== null, 10_000);
+      }
+    },
+  };
+};
+
+/** A running write load: pgbench with one client moving money between accounts and appending rows. */
+export interface WriteLoad {
+  stop(): Promise<void>;
+}
+
+/** Creates acct (1000 rows, balances summing to 0) and t (filler rows), once per source. */
+export const prepareLoadTables = async (src: PgInstance, fillerRows: number): Promise<void> => {
+  await src.sql(`CREATE TABLE acct (id int PRIMARY KEY, bal bigint NOT NULL);
+    INSERT INTO acct SELECT g, 0 FROM generate_series(1, 1000) g;
+    CREATE TABLE t (id bigserial PRIMARY KEY, v text NOT NULL);
+    INSERT INTO t (v) SELECT repeat(md5(g::text), 4) FROM generate_series(1, ${fillerRows}) g;`);
+};
+
+/** Starts the load on `src` (as its own process, ended by PID). */
+export const startLoad = async (src: PgInstance, dir: string): Promise<WriteLoad> => {
+  const script = join(dir, 'load.sql');
+  writeFileSync(script, [
+    '\\set a random(1, 1000)',
+    '\\set b random(1, 1000)',
+    'BEGIN;',
+    'UPDATE acct SET bal = bal - 1 WHERE id = :a;',
+    'UPDATE acct SET bal = bal + 1 WHERE id = :b;',
+    "INSERT INTO t (v) VALUES (repeat('load', 25));",
+    'COMMIT;',
+    '',
+  ].join('\n'));
+  const before = Number(await src.sql('SELECT count(*) FROM t'));
+  const child = spawn(join(PG_BINDIR, 'pgbench'), ['-n', '-c', '1', '-T', '600', '-f', script, '-h', src.socketDir, '-p', String(src.port), '-U', PG_USER, 'postgres'], { stdio: 'ignore' });
+  await waitFor('the load to commit', async () => Number(await src.sql('SELECT count(*) FROM t')) > before + 5, 15_000);
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid!, 'SIGINT');
+        await waitFor('pgbench to exit', () => child.exitCode !== null || child.signalCode !== null, 15_000);
+      }
+    },
+  };
+};
+
+/** Runs an agent without blocking the event loop (for calls made while the test does other things). */
+export const callAgentAsync = (path: string, action: string, params: Record<string, string>, extraEnv: Record<string, string> = {}, args: string[] = []): { pid: number; done: Promise<AgentRun> } => {
+  const env: Record<string, string> = { PATH: CLEAN_PATH, OCF_ROOT: '/usr/lib/ocf', ...extraEnv };
+  for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
+  const child = spawn(path, [...args, action], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<AgentRun>((resolve) => {
+    child.on('close', (code) => {
+      const reasons = stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:'));
+      resolve({ code, stdout, stderr, reason: reasons.length ? reasons[reasons.length - 1]!.slice('ocf-exit-reason:'.length) : undefined });
+    });
+  });
+  return { pid: child.pid!, done };
+};
+
+/** What a started clone of a copy holds. */
+export interface CopyContents {
+  /** Rows of t (ids contiguous from 1 when the copy is consistent). */
+  rows: number;
+  maxId: number;
+  /** sum(bal) of acct: 0 in every consistent state. */
+  balanceSum: number;
+  /** md5 over t's rows up to maxId, to compare with the source. */
+  digest: string;
+  /** Extra query results, in order. */
+  extra: string[];
+}
+
+/** The digest query over t up to an id. */
+export const digestSql = (maxId: number): string => `SELECT md5(string_agg(id::text || v, ',' ORDER BY id)) FROM t WHERE id <= ${maxId}`;
+
+/**
+ * Clones `copyDir` (cp -a, so the copy itself is never started), starts the clone on a free port, reads
+ * it, stops it and removes the clone. Throws with the server log when it does not start.
+ */
+export const readCopy = async (copyDir: string, extraSql: string[] = []): Promise<CopyContents> => {
+  const base = mkdtempSync(join(tmpdir(), 'pgbeat-dbsync-clone-'));
+  const data = join(base, 'data');
+  const sock = join(base, 'sock');
+  try {
+    cpSync(copyDir, data, { recursive: true, preserveTimestamps: true });
+    mkdirSync(sock);
+    const uid = Number((await run('id', ['-u', PG_USER], { timeoutMs: 5_000 })).stdout);
+    const gid = Number((await run('id', ['-g', PG_USER], { timeoutMs: 5_000 })).stdout);
+    await run('chown', ['-R', `${uid}:${gid}`, base], { timeoutMs: 30_000 });
+    chownSync(base, uid, gid);
+    const port = await freePort();
+    const ctl = pgCtl(pgTools, data);
+    const log = join(base, 'log');
+    const started = await ctl.start({ timeoutMs: 60_000, logFile: log, options: `-p ${port} -c listen_addresses='' -c unix_socket_directories='${sock}' -c cluster_name=pgbeat_clone` });
+    if (started.failed) {
+      const text = (await run('tail', ['-n', '20', log], { timeoutMs: 5_000 })).stdout;
+      throw new Error(`The copy in ${copyDir} does not start: ${describeFailure(started)}\n${text}`);
+    }
+    const q = async (sql: string): Promise<string> => {
+      const r = await run(join(PG_BINDIR, 'psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-h', sock, '-p', String(port), '-d', 'postgres', '-c', sql], { timeoutMs: 30_000, user: PG_USER, cwd: '/' });
+      if (r.failed) throw new Error(`SQL on the clone failed: ${describeFailure(r)}`);
+      return r.stdout.trim();
+    };
+    try {
+      const [rows, maxId] = (await q('SELECT count(*), coalesce(max(id), 0) FROM t')).split('|').map(Number) as [number, number];
+      const balanceSum = Number(await q('SELECT sum(bal) FROM acct'));
+      const digest = await q(digestSql(maxId));
+      const extra: string[] = [];
+      for (const sql of extraSql) extra.push(await q(sql));
+      return { rows, maxId, balanceSum, digest, extra };
+    } finally {
+      await ctl.stop({ deadlineMs: 30_000 });
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+};

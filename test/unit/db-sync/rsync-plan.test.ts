@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_BACKUP_EXCLUDES, dataArgs, listedFilesArgs, mtimeCutoff, neededWalFiles, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, rsyncSourceUrl, type RsyncTransport } from '../../../lib/db-sync/rsync-plan.ts';
+
+const daemon: RsyncTransport = { kind: 'daemon', host: '192.0.2.1', port: 8873, module: 'pgdata', user: 'sync', passwordFile: '/etc/db_sync.pass' };
+const ssh: RsyncTransport = { kind: 'ssh', host: 'pg1', path: '/var/lib/postgresql/15/main/', command: 'ssh -o BatchMode=yes' };
+const MiB16 = 16n * 1024n * 1024n;
+
+test('rsyncSourceUrl: the daemon protocol (host::module as a URL with the port) and ssh paths', () => {
+  assert.equal(rsyncSourceUrl(daemon, ''), 'rsync://sync@192.0.2.1:8873/pgdata/');
+  assert.equal(rsyncSourceUrl({ ...daemon, user: undefined, host: '2001:db8::1' }, 'pg_wal'), 'rsync://[2001:db8::1]:8873/pgdata/pg_wal/');
+  assert.equal(rsyncSourceUrl(ssh, ''), 'pg1:/var/lib/postgresql/15/main/');
+});
+
+test('dataArgs: excludes what a base backup leaves out, links to the previous copy, carries the secret file', () => {
+  const args = dataArgs(daemon, '/srv/main.db_sync-new/', '/srv/main', { progress: false, bwlimitKiB: 0 });
+  for (const e of ['/pg_wal', '/postmaster.pid', '/postmaster.opts', '/pg_replslot/*', '/pg_stat_tmp/*', '/pg_subtrans/*', 'pgsql_tmp*', 'pg_internal.init']) {
+    assert.ok(args.includes(`--exclude=${e}`), `excludes ${e}`);
+  }
+  assert.equal(BASE_BACKUP_EXCLUDES.filter((e) => e.startsWith('/pg_') && e.endsWith('/*')).length, 7, 'the seven directories kept empty');
+  assert.ok(args.includes('--link-dest=/srv/main'));
+  assert.ok(args.includes('--password-file=/etc/db_sync.pass'));
+  assert.deepEqual(args.slice(-2), ['rsync://sync@192.0.2.1:8873/pgdata/', '/srv/main.db_sync-new/']);
+  assert.ok(!args.some((a) => a.startsWith('--link-dest')) === false);
+  const first = dataArgs(ssh, '/srv/new', undefined, { progress: true, bwlimitKiB: 4000 });
+  assert.ok(!first.some((a) => a.startsWith('--link-dest')), 'no previous copy: nothing to link to');
+  assert.ok(first.includes('--info=progress2') && first.includes('--bwlimit=4000'));
+  assert.deepEqual(first.slice(-4), ['-e', 'ssh -o BatchMode=yes', 'pg1:/var/lib/postgresql/15/main/', '/srv/new/']);
+  assert.deepEqual(listedFilesArgs(daemon, '/srv/new').slice(-2), ['rsync://sync@192.0.2.1:8873/pgdata/', '/srv/new/']);
+});
+
+const walCases: { name: string; tli: number; start: bigint; stop: bigint; want: string[] }[] = [
+  { name: 'start and stop in one segment', tli: 1, start: 0x4000028n, stop: 0x40E2908n, want: ['000000010000000000000004'] },
+  { name: 'three segments', tli: 1, start: 0x4000028n, stop: 0x6000100n, want: ['000000010000000000000004', '000000010000000000000005', '000000010000000000000006'] },
+  { name: 'stop exactly on a boundary: its segment is not needed', tli: 1, start: 0x4000028n, stop: 0x5000000n, want: ['000000010000000000000004'] },
+  { name: 'timeline 2 brings its history file', tli: 2, start: 0x1FF000000n, stop: 0x200000100n, want: ['0000000200000001000000FF', '000000020000000200000000', '00000002.history'] },
+];
+for (const c of walCases) {
+  test(`neededWalFiles: ${c.name}`, () => assert.deepEqual(neededWalFiles(c.tli, c.start, c.stop, MiB16), c.want));
+}
+
+test('parseBackupLabel reads the start position and timeline; a label without them is an error', () => {
+  const label = 'START WAL LOCATION: 0/4000028 (file 000000010000000000000004)\nCHECKPOINT LOCATION: 0/4000060\nBACKUP METHOD: streamed\nBACKUP FROM: primary\nSTART TIME: 2026-12-04 16:44:59 UTC\nLABEL: db_sync\nSTART TIMELINE: 1\n';
+  assert.deepEqual(parseBackupLabel(label), { startLsn: 0x4000028n, timeline: 1 });
+  assert.throws(() => parseBackupLabel('LABEL: x\n'), /no START WAL LOCATION line/);
+  assert.throws(() => parseBackupLabel('START WAL LOCATION: 0/1 (file x)\n'), /no START TIMELINE line/);
+});
+
+test('parseRsyncReceived reads --stats; rsyncExitMeaning names the codes operators meet', () => {
+  assert.equal(parseRsyncReceived('Total bytes sent: 77\nTotal bytes received: 1,234,567\n'), 1234567);
+  assert.equal(parseRsyncReceived('nothing'), undefined);
+  assert.match(rsyncExitMeaning(5)!, /refused us \(wrong module, user or password\)/);
+  assert.match(rsyncExitMeaning(10)!, /cannot connect/);
+  assert.equal(rsyncExitMeaning(0), undefined);
+  assert.equal(mtimeCutoff(1733300000.9), 1733299999);
+});
