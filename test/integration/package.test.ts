@@ -210,7 +210,8 @@ describe('the installed files', () => {
     pg = await createPrimary({ name: 'pkg' });
     await pg.stop('fast');
     const opts = [`pgdata=${pg.dataDir}`, `pghost=${pg.socketDir}`, `pgport=${pg.port}`, 'repuser=postgres',
-      `primary_host=${pg.socketDir}`, `primary_port=${pg.port}`, 'mode=primitive', 'stop_as=stopped'].flatMap((o) => ['-o', o]);
+      `primary_host=${pg.socketDir}`, `primary_port=${pg.port}`, `report_dir=${pg.baseDir}/reports`, 'mode=primitive', 'stop_as=stopped',
+    ].flatMap((o) => ['-o', o]);
     const r = noNode(['timeout', '300', 'ocf-tester', '-n', 'pkg-pg', ...opts, `${OCF_PROVIDER_DIR}/postgresql`], { timeoutMs: 320_000 });
     assert.match(r.stdout, /Beginning tests for/, r.out);
     assert.equal(r.status, 0, r.out);
