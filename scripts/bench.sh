@@ -34,7 +34,7 @@ section_ipaddr() {
   empty=$(bench_empty_node_script)
 
   measure 'node floor (empty script)' "${agent[@]}" "$empty"
-  measure 'node -e 0' "${agent[@]}" node -e 0
+  measure 'node -e 0' "${agent[@]}" "$BENCH_NODE" -e 0
   measure 'pgbeat IPaddr monitor' "${agent[@]}" "${params[@]}" "${recurring[@]}" "$PGBEAT_IPADDR" monitor
   measure 'stock IPaddr2 monitor' "${agent[@]}" "${params[@]}" "${recurring[@]}" "$STOCK_IPADDR2" monitor
   measure 'pgbeat IPaddr meta-data' "${agent[@]}" "$PGBEAT_IPADDR" meta-data

