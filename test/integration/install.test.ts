@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF and ha.d directories)
 // scripts/install.sh: where the agents land, what the manifest records, what it refuses to touch,
 // and that uninstall removes exactly its own files. Needs root for the real-path part.
 import assert from 'node:assert/strict';
@@ -18,6 +19,11 @@ const DIST = join(ROOT, 'dist');
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const mode = (path: string): string => (statSync(path).mode & 0o7777).toString(8);
 const firstLine = (path: string): string => readFileSync(path, 'utf8').split('\n', 1)[0]!;
+/** sha256 of a file without its interpreter line (install.sh writes its own). */
+const bodySha = (path: string): string => {
+  const text = readFileSync(path);
+  return createHash('sha256').update(text.subarray(text.indexOf(10) + 1)).digest('hex');
+};
 
 /** Every path under `dir`, relative, sorted; directories end with `/`. */
 const tree = (dir: string): string[] => {
@@ -88,12 +94,14 @@ describe('install.sh into a fake root', () => {
       assert.equal(sha256(disk), hash, `${path} matches its manifest hash`);
     }
     for (const a of agents) {
-      // node is on Pacemaker's PATH here (/usr/bin/node), so the bundle is copied unchanged.
-      assert.equal(sha256(join(root, OCF_PROVIDER_DIR, a)), sha256(join(DIST, 'agents', a)));
-      assert.equal(sha256(join(root, HA_RESOURCE_DIR, `pgbeat-${a}`)), sha256(join(DIST, 'agents', a)));
+      // node is on Pacemaker's PATH here (/usr/bin/node), so the bundle is copied under `env node`
+      // (whatever the build's own interpreter line: a dev build names the clone's pinned runtime).
+      assert.equal(bodySha(join(root, OCF_PROVIDER_DIR, a)), bodySha(join(DIST, 'agents', a)));
+      assert.equal(bodySha(join(root, HA_RESOURCE_DIR, `pgbeat-${a}`)), bodySha(join(DIST, 'agents', a)));
       assert.equal(firstLine(join(root, OCF_PROVIDER_DIR, a)), '#!/usr/bin/env node');
+      assert.equal(firstLine(join(root, HA_RESOURCE_DIR, `pgbeat-${a}`)), '#!/usr/bin/env node');
     }
-    assert.equal(sha256(join(root, 'usr/local/bin/pgbeat')), sha256(join(DIST, 'bin', 'pgbeat')));
+    assert.equal(bodySha(join(root, 'usr/local/bin/pgbeat')), bodySha(join(DIST, 'bin', 'pgbeat')));
     // Every directory it made is traversable by other users (ocf-tester runs meta-data as nobody).
     for (const p of tree(root).filter((p) => p.endsWith('/'))) assert.equal(mode(join(root, p)), '755', p);
     // It never installs heartbeat's own names.
@@ -114,7 +122,7 @@ describe('install.sh into a fake root', () => {
   it('re-installing a newer build updates the files it owns and drops agents the build no longer has', () => {
     const root = fakeRoot();
     const first = distCopy();
-    writeFileSync(join(first, 'agents', 'Retired'), '#!/usr/bin/env node\nprocess.exit(0);\n', { mode: 0o755 });
+    writeFileSync(join(first, 'agents', 'Retired'), '#!/usr/bin/env node\nvar __pgbeatBuild="0";process.exit(0);\n', { mode: 0o755 });
     assert.equal(runInstall(['--prefix-root', root, '--dist', first]).code, 0);
     assert.ok(existsSync(join(root, OCF_PROVIDER_DIR, 'Retired')));
 
@@ -123,8 +131,8 @@ describe('install.sh into a fake root', () => {
     const r = runInstall(['--prefix-root', root, '--dist', second]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const p of [join(OCF_PROVIDER_DIR, 'IPaddr'), join(HA_RESOURCE_DIR, 'pgbeat-IPaddr')]) {
-      assert.equal(sha256(join(root, p)), sha256(join(second, 'agents', 'IPaddr')), p);
-      assert.equal(manifestFiles(root).get(p), sha256(join(second, 'agents', 'IPaddr')));
+      assert.equal(bodySha(join(root, p)), bodySha(join(second, 'agents', 'IPaddr')), p);
+      assert.equal(manifestFiles(root).get(p), sha256(join(root, p)));
     }
     assert.ok(!existsSync(join(root, OCF_PROVIDER_DIR, 'Retired')));
     assert.ok(!existsSync(join(root, HA_RESOURCE_DIR, 'pgbeat-Retired')));
@@ -244,10 +252,15 @@ describe('install.sh into the real system', () => {
     }
   });
 
-  it('Pacemaker\'s clean PATH finds the node interpreter the agents name', () => {
-    const r = spawnSync('env', ['-i', `PATH=${MANAGER_PATH}`, '/bin/sh', '-c', 'command -v node'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, 'node must be on /usr/sbin:/usr/bin:/sbin:/bin, or install.sh rewrites the shebang');
-    assert.equal(firstLine(`${OCF_PROVIDER_DIR}/IPaddr`), '#!/usr/bin/env node');
+  it('the installed agents name the runtime the tests run on (the pinned one, via --node), or one Pacemaker\'s PATH finds', () => {
+    const line = firstLine(`${OCF_PROVIDER_DIR}/IPaddr`);
+    if (install.node) {
+      assert.equal(line, `#!${install.node}`);
+    } else {
+      const r = spawnSync('env', ['-i', `PATH=${MANAGER_PATH}`, '/bin/sh', '-c', 'command -v node'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, 'node must be on /usr/sbin:/usr/bin:/sbin:/bin, or install.sh rewrites the shebang');
+      assert.equal(line, '#!/usr/bin/env node');
+    }
   });
 
   for (const where of ['ocf', 'v1'] as const) {
@@ -264,7 +277,7 @@ describe('install.sh into the real system', () => {
 
   it('re-installing over its own install succeeds', () => {
     const manifest = readFileSync(MANIFEST, 'utf8');
-    const r = runInstall([]);
+    const r = runInstall(install.args);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(readFileSync(MANIFEST, 'utf8'), manifest);
   });

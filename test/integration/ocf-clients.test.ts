@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF directory)
 // The real clients against the INSTALLED IPaddr agent, inside a lab network namespace:
 // ocf-tester, Pacemaker's executor without a cluster (crm_resource --force-*), heartbeat's own
 // ResourceManager, and the heartbeat 3.0.6 daemon in v1 (haresources) mode.

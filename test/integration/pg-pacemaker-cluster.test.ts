@@ -1,3 +1,4 @@
+// test: exclusive (installs the agents and runs cluster daemons)
 // The INSTALLED postgresql agent as a promotable clone in a real two-node cluster: Pacemaker 2.1.5 +
 // corosync 3.1.7 (knet, two_node), no systemd. Each node (pga, pgb) is a lab network namespace plus
 // its own mount, UTS, PID and IPC namespaces (test/helpers/pacemaker-cluster.ts). Each node has its

@@ -1,3 +1,4 @@
+// test: exclusive (installs into the system's OCF directory)
 // Pacemaker's executor without a cluster runs the INSTALLED postgresql agent
 // (crm_resource --force-start|--force-check|--force-stop); crm_resource exits with the agent's code.
 import { after, before, it } from 'node:test';

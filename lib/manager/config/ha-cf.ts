@@ -185,7 +185,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, `${name} needs at least one interface`);
         for (const dev of values) {
           if (!isDeviceName(dev)) p.error(line, `${name} interface ${JSON.stringify(dev)} is not an interface name`);
-          else media.push({ kind: 'bcast', dev, port: udpport });
+          else media.push({ kind: 'bcast', dev, port: udpport, at: `${file}:${line}` });
         }
         firstUdpMediumLine ||= line;
         return;
@@ -205,7 +205,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (port === undefined) { p.error(line, `mcast port ${JSON.stringify(portText)} is not a port number 1-65535`); ok = false; }
         if (!/^[0-4]$/.test(ttlText)) { p.error(line, `mcast ttl ${JSON.stringify(ttlText)} must be 0-4 (heartbeat rejects more)`); ok = false; }
         if (loopText !== '0' && loopText !== '1') { p.error(line, `mcast loop ${JSON.stringify(loopText)} must be 0 or 1`); ok = false; }
-        if (ok) media.push({ kind: 'mcast', dev, group: g!.text, port: port!, ttl: Number(ttlText), loop: loopText === '1' });
+        if (ok) media.push({ kind: 'mcast', dev, group: g!.text, port: port!, ttl: Number(ttlText), loop: loopText === '1', at: `${file}:${line}` });
         return;
       }
       case 'ucast': {
@@ -219,7 +219,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (!isDeviceName(dev)) p.error(line, `ucast interface ${JSON.stringify(dev)} is not an interface name`);
         else if (a && a.family !== 4) p.error(line, `ucast peer ${peer} is IPv6; pgbeat heartbeats are IPv4 only`);
         else if (!a && (/^[\d.]+$/.test(peer) || !isHostName(peer))) p.error(line, `ucast peer ${JSON.stringify(peer)} is not an IPv4 address or host name`);
-        else media.push({ kind: 'ucast', dev, peer: a ? a.text : peer, port: udpport });
+        else media.push({ kind: 'ucast', dev, peer: a ? a.text : peer, port: udpport, at: `${file}:${line}` });
         firstUdpMediumLine ||= line;
         return;
       }
@@ -227,7 +227,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, 'serial needs at least one tty');
         for (const device of values) {
           if (!device.startsWith('/')) p.error(line, `serial device ${JSON.stringify(device)} must be an absolute path such as /dev/ttyS0`);
-          else media.push({ kind: 'serial', device, baud });
+          else media.push({ kind: 'serial', device, baud, at: `${file}:${line}` });
         }
         firstSerialLine ||= line;
         return;

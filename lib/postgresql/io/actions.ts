@@ -19,7 +19,6 @@ import { inspectOnce, waitForState } from './wait.ts';
 import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
 import { isStalled } from '../stalled-standby.ts';
-import { localSession } from './local-session.ts';
 import { existsButNotADirectory } from '../../pg/io/pgdata.ts';
 
 type Input = ActionInput<PgParams>;
@@ -123,7 +122,7 @@ const envUnlessUninstalled = async (input: Input): Promise<PgEnv | undefined> =>
  * `stop` on the node without the group is where this happens (README).
  */
 const recheckIdleStandby = async (env: PgEnv, i: Inspection): Promise<void> => {
-  const session = await localSession(env);
+  const session = await env.instance.session();
   let status: string;
   try {
     status = (await session.walReceiver())?.status ?? 'none';

@@ -13,7 +13,7 @@ test('parseHaCf applies heartbeat defaults: keepalive 1 s, deadtime 30 s, warnti
   const s = r.settings;
   assert.deepEqual([s.keepaliveMs, s.deadtimeMs, s.warntimeMs, s.initdeadMs, s.udpport], [1000, 30_000, 15_000, 30_000, 694]);
   assert.deepEqual(s.nodes, ['alpha', 'beta']);
-  assert.deepEqual(s.media, [{ kind: 'bcast', dev: 'eth1', port: 694 }]);
+  assert.deepEqual(s.media, [{ kind: 'bcast', dev: 'eth1', port: 694, at: 'ha.cf:2' }]);
   assert.equal(s.cluster, 'pgbeat');
   assert.equal(s.haEnv['HA_keepalive'], '1000ms');
   assert.equal(s.haEnv['HA_auto_failback'], 'off');
@@ -40,10 +40,10 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
   assert.deepEqual([s.keepaliveMs, s.deadtimeMs, s.warntimeMs, s.initdeadMs, s.udpport], [100, 500, 300, 20_000, 6940]);
   assert.deepEqual(s.nodes, ['alpha', 'beta']);
   assert.deepEqual(s.media, [
-    { kind: 'bcast', dev: 'eth1', port: 6940 }, { kind: 'bcast', dev: 'eth2', port: 6940 },
-    { kind: 'ucast', dev: 'eth1', peer: '198.51.100.2', port: 6940 },
-    { kind: 'mcast', dev: 'eth1', group: '239.1.2.3', port: 6941, ttl: 1, loop: false },
-    { kind: 'serial', device: '/dev/ttyS0', baud: 115_200 },
+    { kind: 'bcast', dev: 'eth1', port: 6940, at: 'ha.cf:6' }, { kind: 'bcast', dev: 'eth2', port: 6940, at: 'ha.cf:6' },
+    { kind: 'ucast', dev: 'eth1', peer: '198.51.100.2', port: 6940, at: 'ha.cf:7' },
+    { kind: 'mcast', dev: 'eth1', group: '239.1.2.3', port: 6941, ttl: 1, loop: false, at: 'ha.cf:8' },
+    { kind: 'serial', device: '/dev/ttyS0', baud: 115_200, at: 'ha.cf:10' },
   ]);
   assert.equal(s.autoFailback, 'on');
   assert.deepEqual(s.ping, ['198.51.100.254']);
