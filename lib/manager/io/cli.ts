@@ -12,6 +12,7 @@ import { askControl, CONTROL_SOCKET } from './control-socket.ts';
 import { runStart } from './start.ts';
 
 const configDir = { 'config-dir': { type: 'string' as const, default: DEFAULT_CONFIG_DIR, describe: 'Configuration directory (ha.cf, haresources, authkeys)' } };
+const stateOpt = { 'state-dir': { type: 'string' as const, default: '/var/lib/pgbeat', describe: 'Where the agreed state and the generation are kept' } };
 const socketOpt = { socket: { type: 'string' as const, default: CONTROL_SOCKET, describe: 'The daemon\'s control socket' } };
 
 const fail = (e: unknown): void => {
@@ -35,8 +36,8 @@ void yargs(hideBin(process.argv))
     console.log(PGBEAT_VERSION);
   })
   .command(checkConfigCommand)
-  .command('start', 'Run the manager daemon in the foreground (systemd: Type=simple)', (y) => y.options({ ...configDir, ...socketOpt }), async (argv) => {
-    process.exitCode = await runStart(argv['config-dir'], argv.socket).catch((e: unknown) => { fail(e); return 1; });
+  .command('start', 'Run the manager daemon in the foreground (systemd: Type=simple)', (y) => y.options({ ...configDir, ...socketOpt, ...stateOpt }), async (argv) => {
+    process.exitCode = await runStart(argv['config-dir'], argv.socket, argv['state-dir']).catch((e: unknown) => { fail(e); return 1; });
   })
   .command('status', 'Show nodes, links, witness, agreed state and the service', (y) => y.options({ ...configDir, ...socketOpt, json: { type: 'boolean', default: false } }), async (argv) => {
     try {
@@ -46,14 +47,14 @@ void yargs(hideBin(process.argv))
   })
   .command('standby [group]', 'Hand the service to the peer (hb_standby); every group moves together', (y) => y.options({ ...configDir, ...socketOpt, wait: { type: 'number', default: 30, describe: 'Seconds to wait for the outcome' } }).positional('group', { type: 'string', default: 'all' }), (argv) => move('standby')(argv))
   .command('takeover [group]', 'Take the service from the peer (hb_takeover); every group moves together', (y) => y.options({ ...configDir, ...socketOpt, wait: { type: 'number', default: 30, describe: 'Seconds to wait for the outcome' } }).positional('group', { type: 'string', default: 'all' }), (argv) => move('takeover')(argv))
-  .command('witness', 'Run the witness for the cluster of this configuration (UDP, foreground)', (y) => y.options({ ...configDir, bind: { type: 'string', describe: 'Address to listen on (default: all)' }, port: { type: 'number', describe: 'Port (default: the witness directive\'s, else udpport)' } }), async (argv) => {
+  .command('witness', 'Run the witness for the cluster of this configuration (UDP, foreground)', (y) => y.options({ ...configDir, ...stateOpt, bind: { type: 'string', describe: 'Address to listen on (default: all)' }, port: { type: 'number', describe: 'Port (default: the witness directive\'s, else udpport)' } }), async (argv) => {
     const { config, problems } = await loadClusterConfig(argv['config-dir'], null);
     for (const p of problems) console.log(formatProblem(p));
     if (!config || hasErrors(problems)) { process.exitCode = 1; return; }
     const ac = new AbortController();
     process.once('SIGTERM', () => ac.abort());
     process.once('SIGINT', () => ac.abort());
-    await runWitnessServer({ config, bind: argv.bind, port: argv.port, log: (level, line) => console.log(`${level}: ${line}`), signal: ac.signal }).catch(fail);
+    await runWitnessServer({ config, bind: argv.bind, port: argv.port, statePath: `${argv['state-dir']}/witness-state`, generationPath: `${argv['state-dir']}/witness-generation`, log: (level, line) => console.log(`${level}: ${line}`), signal: ac.signal }).catch(fail);
   })
   .demandCommand(1, 'Give a command; see --help')
   .strict()

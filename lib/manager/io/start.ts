@@ -1,6 +1,9 @@
 // `pgbeat start`: the composition root of the manager daemon (foreground, systemd friendly: logs to
 // stdout, stops on SIGTERM after handing the service over).
+import { join } from 'node:path';
 import type { GroupConfig } from '../config/cluster-config.ts';
+import type { PgReport } from '../core/pg-report.ts';
+import type { OpResult, ServiceResources } from '../ports.ts';
 import { loadClusterConfig } from '../config/io/load-config.ts';
 import { formatProblem, hasErrors } from '../config/problem.ts';
 import { coreConfigFrom } from '../core/core-config.ts';
@@ -23,8 +26,8 @@ import { openMedia } from './media-opener.ts';
 import { packetChannel } from './packet-channel.ts';
 import { serviceResources } from './service-resources.ts';
 
-/** Where the daemon keeps its agreed state. */
-export const AGREED_STATE_FILE = '/var/lib/pgbeat/agreed-state';
+/** Where the daemon keeps its agreed state and generation by default. */
+export const STATE_DIR = '/var/lib/pgbeat';
 
 const log = (level: string, line: string): void => { console.log(`${level}: ${line}`); };
 
@@ -40,8 +43,27 @@ const localPg = (groups: readonly GroupConfig[]): { pgdata: string; target: PgTa
   };
 };
 
+/**
+ * Groups without a postgresql resource: a stand-in report that follows what this node holds, so every
+ * synchronous-standby rule holds trivially and only the arbitration (witness, fence) decides.
+ */
+const noDatabase = (inner: ServiceResources): { resources: ServiceResources; probe: () => PgReport } => {
+  let role: PgReport['role'] = 'standby';
+  const after = (r: 'primary' | 'standby') => (res: OpResult): OpResult => { if (res.ok) role = r; return res; };
+  return {
+    resources: {
+      follow: () => inner.follow().then(after('standby')),
+      take: (s, lease) => inner.take(s, lease).then(after('primary')),
+      release: (u) => inner.release(u).then(after('standby')).then((r) => ({ ...r, lsn: 0, timeline: 1 })),
+      setSync: async () => ({ ok: true, lsn: 0 }),
+      stop: () => inner.stop().then(after('standby')),
+    },
+    probe: () => ({ role, timeline: 1, flushedLsn: 0, replayedLsn: 0, streaming: true, syncFlushedLsn: role === 'primary' ? 0 : null }),
+  };
+};
+
 /** Runs the daemon for the configuration in `dir` until SIGTERM/SIGINT; returns the exit code. */
-export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET): Promise<number> => {
+export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET, stateDir: string = STATE_DIR): Promise<number> => {
   const { config, problems } = await loadClusterConfig(dir);
   for (const p of problems) log(p.severity === 'error' ? 'error' : 'notice', formatProblem(p));
   if (!config || hasErrors(problems) || config.localNode === undefined) return 1;
@@ -49,19 +71,21 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const media = openMedia(config.media);
   const cfg = coreConfigFrom(config, self, media.map((m) => m.name));
   for (const t of timingProblems(cfg)) log('warn', `Timing: ${t}`);
-  const generation = await startGeneration();
+  const generation = await startGeneration(join(stateDir, 'generation'));
   const channel = packetChannel(config, self, generation, (l) => log('debug', l));
   const pg = localPg(config.groups);
   const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
-  const runner = createResourceRunner(defaultResolveOptions(self));
+  const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
   const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: 3 });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
+  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock });
+  const stand = probe === null ? noDatabase(service) : null;
   const daemon = await startDaemon({
-    cfg, incarnation: generation, clock, store: fileStore(AGREED_STATE_FILE, formatStoredState, parseStoredState), media,
+    cfg, incarnation: generation, clock, store: fileStore(join(stateDir, 'agreed-state'), formatStoredState, parseStoredState), media,
     encode: channel.encode, decode: channel.decode, witness,
-    resources: serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock }),
-    probe: () => (probe ? pgReportOf(probe.snapshot(), cfg.peer) : null),
+    resources: stand?.resources ?? service,
+    probe: stand?.probe ?? (() => (probe ? pgReportOf(probe.snapshot(), cfg.peer) : null)),
     fencer: Object.keys(config.fence).length > 0 ? commandFencer(config.fence, (l) => log('warn', l)) : null,
     fenceTimeoutMs: config.actionTimeoutsMs['fence'] ?? 30_000,
     log: (level, line) => { if (level !== 'debug') log(level, line); },
