@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/agent.ts';
-import { createLab } from '../helpers/netns.ts';
+import { createLab, ip } from '../helpers/netns.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
 import { askControl } from '../../lib/manager/io/control-socket.ts';
 import type { StatusReport } from '../../lib/manager/core/status.ts';
@@ -81,4 +81,30 @@ test('two daemons and a witness: bootstrap to one holder, then the peer takes ov
   assert.equal(b.agreed.primary, 'beta');
   assert.equal(b.peer.alive, false);
   console.log(`# takeover by beta ${Math.round(performance.now() - killedAt)} ms after the holder's daemon was killed (polled every 50 ms)`);
+});
+
+test('the holder cut off from peer and witness drops its group before the peer takes it; on heal it follows', async () => {
+  startNode(0); // alpha back after the kill: beta keeps the group (auto_failback off)
+  assert.ok(await waitUntil(async () => (await status('alpha'))?.peer.alive === true, { timeoutMs: 10_000 }), logs.slice(-40).join('\n'));
+  assert.equal((await status('beta'))?.holding, true);
+  assert.ok(await waitUntil(() => !existsSync(marker('alpha')), { timeoutMs: 10_000 }), 'the restarted alpha stops what its killed run left started');
+  // Only a standby the agreed state names synchronous may take over (SOLO would make it wait).
+  assert.ok(await waitUntil(async () => (await status('beta'))?.agreed.sync === 'alpha', { timeoutMs: 10_000 }), logs.slice(-40).join('\n'));
+  ip('-n', lab.host(1), 'link', 'set', 'eth0', 'down');
+  const cutAt = performance.now();
+  let both = 0;
+  const moved = await waitUntil(() => {
+    if (existsSync(marker('alpha')) && existsSync(marker('beta'))) both++;
+    return existsSync(marker('alpha')) && !existsSync(marker('beta'));
+  }, { timeoutMs: 15_000, stepMs: 10 });
+  assert.ok(moved, `alpha did not take over from the cut-off beta:\n${logs.slice(-60).join('\n')}`);
+  console.log(`# alpha holds the group ${Math.round(performance.now() - cutAt)} ms after beta was cut off`);
+  assert.equal(both, 0, 'the group never ran on both nodes at a sampled moment');
+  ip('-n', lab.host(1), 'link', 'set', 'eth0', 'up');
+  const healed = await waitUntil(async () => {
+    const [a, b] = await Promise.all([status('alpha'), status('beta')]);
+    return a?.holding === true && b?.holding === false && b.peer.alive && b.agreed.primary === 'alpha';
+  }, { timeoutMs: 15_000 });
+  assert.ok(healed, `no convergence after the heal:\n${logs.slice(-60).join('\n')}`);
+  assert.equal(existsSync(marker('beta')), false);
 });

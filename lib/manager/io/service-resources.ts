@@ -45,6 +45,11 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
   };
   return {
     async follow() {
+      // Whatever an earlier run (or a stale primary) left started is stopped first: releases are idempotent.
+      for (const g of [...o.groups].reverse()) {
+        const r = await o.resources.release(g, { stopDatabase: false });
+        if (r.verdict !== 'done') return fail(r.sentence);
+      }
       for (const g of o.groups) {
         const r = await o.resources.prepare(g);
         if (r.verdict !== 'done') return fail(r.sentence);

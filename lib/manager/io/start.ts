@@ -48,7 +48,7 @@ const localPg = (groups: readonly GroupConfig[]): { pgdata: string; target: PgTa
  * synchronous-standby rule holds trivially and only the arbitration (witness, fence) decides.
  */
 const noDatabase = (inner: ServiceResources): { resources: ServiceResources; probe: () => PgReport } => {
-  let role: PgReport['role'] = 'standby';
+  let role: PgReport['role'] = 'stopped'; // until the first follow or take: whatever runs is unknown
   const after = (r: 'primary' | 'standby') => (res: OpResult): OpResult => { if (res.ok) role = r; return res; };
   return {
     resources: {
