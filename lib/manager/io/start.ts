@@ -22,6 +22,7 @@ import { formatStoredState, parseStoredState } from '../witness/witness-wire.ts'
 import { commandFencer } from './command-fencer.ts';
 import { CONTROL_SOCKET, serveControl, type ControlRequest } from './control-socket.ts';
 import { startDaemon } from './daemon.ts';
+import { startGroupMonitor } from './group-monitor.ts';
 import { openMedia } from './media-opener.ts';
 import { packetChannel } from './packet-channel.ts';
 import { serviceResources } from './service-resources.ts';
@@ -91,6 +92,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     log: (level, line) => { if (level !== 'debug') log(level, line); },
   });
   log('info', `pgbeat ${self} started (generation ${generation}; ${cfg.witness ? 'witness' : cfg.fence ? 'fence, no witness' : 'no witness, no fence: a partition makes the service wait'}).`);
+  const stopMonitor = startGroupMonitor({ groups: config.groups, resources: groups, daemon, intervalMs: config.monitorIntervalMs, log });
   const control = await serveControl(controlPath, async (req: ControlRequest) => {
     if (req.command === 'status') return { ...daemon.status(), drops: channel.drops() };
     return { outcome: await daemon.command(req.command, Math.min(req.waitMs, 120_000)) };
@@ -101,6 +103,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     process.once('SIGINT', stop);
     void daemon.finished.then(() => resolve());
   });
+  stopMonitor();
   await daemon.stop();
   await control.close();
   await probe?.close();
