@@ -90,6 +90,8 @@ const words = (rest: string): string[] => rest.split(/\s+/).filter((t) => t !== 
 
 const isDeviceName = (s: string): boolean => /^[A-Za-z0-9_.:@-]{1,15}$/.test(s);
 const isHostName = (s: string): boolean => /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(s);
+// A node name as uname -n may print it; at most 64 characters, the longest a packet carries.
+const isNodeName = (s: string): boolean => /^[a-z0-9_][a-z0-9_.-]{0,63}$/.test(s);
 const parsePort = (s: string): number | undefined => {
   if (!/^\d{1,5}$/.test(s)) return undefined;
   const n = Number(s);
@@ -159,7 +161,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, 'node needs at least one node name');
         for (const v of values) {
           const n = v.toLowerCase();
-          if (!isHostName(n)) p.error(line, `node name ${JSON.stringify(v)} is not a host name`);
+          if (!isNodeName(n)) p.error(line, `node name ${JSON.stringify(v)} is not a node name (letters, digits, _ . -, at most 64)`);
           else if (nodes.includes(n)) p.notice(line, `node ${n} is listed twice`);
           else nodes.push(n);
         }
@@ -369,7 +371,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
   }
   if (nodes.length !== 2) {
     p.error(0, nodes.length === 0
-      ? 'no node line: list both nodes (node <name> <name>), as uname -n prints them'
+      ? 'no node listed: name both nodes (node <name> <name>), as uname -n prints them'
       : `pgbeat manages exactly two nodes; ha.cf lists ${nodes.length} (${nodes.join(', ')})`);
   }
   if (media.length === 0) p.error(0, 'no heartbeat media defined: add bcast, mcast, ucast or serial');
