@@ -30,9 +30,9 @@ export interface HaCfSettings {
   haEnv: Record<string, string>;
 }
 
-/** The actions `action_timeout` accepts and their defaults (ms). */
+/** The actions `action_timeout` accepts and their defaults (ms); `fence` bounds the fence command. */
 export const DEFAULT_ACTION_TIMEOUTS_MS: Readonly<Record<string, number>> = {
-  start: 60_000, stop: 60_000, monitor: 20_000, promote: 60_000, demote: 60_000, notify: 20_000,
+  start: 60_000, stop: 60_000, monitor: 20_000, promote: 60_000, demote: 60_000, notify: 20_000, fence: 30_000,
 };
 /** Default interval of the full resource monitor (pgbeat's `monitor_interval`). */
 export const DEFAULT_MONITOR_INTERVAL_MS = 10_000;
@@ -331,11 +331,11 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
       case 'action_timeout': {
         const [action, value, ...extra] = values;
         if (!action || !value || extra.length > 0) {
-          p.error(line, 'action_timeout takes an action and a time: action_timeout <start|stop|monitor|promote|demote|notify> <time>');
+          p.error(line, 'action_timeout takes an action and a time: action_timeout <start|stop|monitor|promote|demote|notify|fence> <time>');
           return;
         }
         if (DEFAULT_ACTION_TIMEOUTS_MS[action] === undefined) {
-          p.error(line, `action_timeout: unknown action ${JSON.stringify(action)} (start, stop, monitor, promote, demote, notify)`);
+          p.error(line, `action_timeout: unknown action ${JSON.stringify(action)} (start, stop, monitor, promote, demote, notify, fence)`);
           return;
         }
         const ms = timeValue(line, `action_timeout ${action}`, [value]);

@@ -1,11 +1,8 @@
-// Opens ha.cf's media for the daemon. The UDP and serial adapters are mgr-config's
-// (lib/manager/io/media/open-medium.ts on its branch); once merged this becomes
-//   import { openMedium } from './media/open-medium.ts';
-//   export const openMedia = (media: readonly MediumConfig[]): Medium[] => media.map((m) => openMedium(m));
+// Opens ha.cf's media for the daemon: the UDP and serial adapters (io/media/), without the ucast line
+// that names this node itself.
 import type { MediumConfig } from '../config/cluster-config.ts';
 import type { Medium } from '../ports.ts';
+import { openNodeMedia } from './media/open-medium.ts';
 
-/** One Medium per configured medium. */
-export const openMedia = (media: readonly MediumConfig[]): Medium[] => {
-  throw new Error(`Cannot open ${media.length} heartbeat medium(s): the media adapters are not merged into this build yet`);
-};
+/** One Medium per configured medium this node uses; each reopens itself with backoff and never throws. */
+export const openMedia = (media: readonly MediumConfig[]): Medium[] => openNodeMedia(media);
