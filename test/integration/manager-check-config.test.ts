@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/agent.ts';
@@ -15,6 +15,9 @@ const self = hostname().toLowerCase();
 const HACF = `# lab\nkeepalive 100ms\ndeadtime 500ms\nudpport 6940\nbcast lo\nserial /dev/ttyS0\nnode ${self} node1\nauto_failback off\n`;
 writeFileSync(join(dir, 'ha.cf'), HACF);
 copyFileSync(join(ROOT, 'haresources.example'), join(dir, 'haresources'));
+// The example's resource, as install.sh puts it in resource.d (a stub: check-config only looks for it).
+mkdirSync(join(dir, 'resource.d'));
+writeFileSync(join(dir, 'resource.d', 'pgbeat-IPaddr'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 writeFileSync(join(dir, 'authkeys'), 'auth 1\n1 sha256 lab-secret\n');
 const check = () => spawnSync(PGBEAT, ['check-config', '--config-dir', dir], { encoding: 'utf8', timeout: 20_000 });
 
@@ -38,6 +41,18 @@ test('check-config prints every problem as file:line and exits 1', () => {
   assert.match(r.stdout, new RegExp(`^${f}:10: keepalive "2s" is not a time`, 'm'));
   assert.match(r.stdout, new RegExp(`^${f}:11: notice: use_logd is ignored`, 'm'));
   assert.equal(r.stderr, '');
+});
+
+test('check-config reports a resource whose script or agent this node lacks, at its haresources line', () => {
+  writeFileSync(join(dir, 'ha.cf'), HACF);
+  writeFileSync(join(dir, 'haresources'), 'node1 pgbeat-IPaddr::192.0.2.10/24/lo \\\n  nosuch-script::x\n# second group\nnode1 ocf:pgbeat:nosuchagent::a=1\n');
+  const r = check();
+  copyFileSync(join(ROOT, 'haresources.example'), join(dir, 'haresources'));
+  assert.equal(r.status, 1, r.stdout);
+  const f = join(dir, 'haresources');
+  assert.match(r.stdout, new RegExp(`^${f}:1: resource nosuch-script::x: no executable nosuch-script in ${join(dir, 'resource.d')} or /etc/init.d$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^${f}:4: resource ocf:pgbeat:nosuchagent::a=1: /usr/lib/ocf/resource.d/pgbeat/nosuchagent is not an executable OCF agent$`, 'm'));
+  assert.doesNotMatch(r.stdout, /pgbeat-IPaddr::/);
 });
 
 test('check-config refuses a medium on an interface this node does not have', () => {

@@ -4,13 +4,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthKey } from '../../lib/manager/config/cluster-config.ts';
 import type { MediumStatus } from '../../lib/manager/ports.ts';
 import { openSerialMedium } from '../../lib/manager/io/media/serial-medium.ts';
 import { clusterIdOf, decodePacket, encodePacket } from '../../lib/manager/wire/packet.ts';
+import { frameForStream } from '../../lib/manager/wire/stream-framing.ts';
 import { waitFor } from '../helpers/pg.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-serial-'));
@@ -64,6 +65,19 @@ test('serial medium: frames both ways over a pty pair; a vanished port is retrie
     await waitFor('five frames each way', () => seqsFrom(gotB, 'alpha').length === 5 && seqsFrom(gotA, 'beta').length === 5, 5000);
     assert.deepEqual(seqsFrom(gotB, 'alpha'), [1, 2, 3, 4, 5]);
     assert.deepEqual(seqsFrom(gotA, 'beta'), [1, 2, 3, 4, 5]);
+    assert.deepEqual(statusA, [{ up: true }]);
+
+    // Line noise and a frame cut short, written into the line by a third writer: a skips them.
+    const noisy = openSync(B, 'w');
+    try {
+      writeSync(noisy, Buffer.from([0xa5, 0x5a, 0x00, 0x01, 0xa5, 0x00, 0x13, 0x37]));
+      writeSync(noisy, Buffer.from(frameForStream(packet('beta', 6)).slice(0, 100)));
+    } finally {
+      closeSync(noisy);
+    }
+    await b.send(packet('beta', 7));
+    await waitFor('the frame after the noise', () => seqsFrom(gotA, 'beta').includes(7), 5000);
+    assert.deepEqual(seqsFrom(gotA, 'beta'), [1, 2, 3, 4, 5, 7]);
     assert.deepEqual(statusA, [{ up: true }]);
 
     // The port disappears: socat dies without cleaning up.

@@ -26,7 +26,7 @@ after(() => {
 
 const PEER = new URL('../helpers/medium-peer.ts', import.meta.url).pathname;
 const ATTACKER = new URL('../helpers/medium-attacker.ts', import.meta.url).pathname;
-const runPeer = (ns: string, medium: MediumConfig, self: string, peer: string, extra: Record<string, unknown> = {}) =>
+const runPeer = (ns: string, medium: MediumConfig | undefined, self: string, peer: string, extra: Record<string, unknown> = {}) =>
   runScript(ns, PEER, { medium, self, peer, want: 5, ...extra });
 const runScript = (ns: string, script: string, args: Record<string, unknown>): Promise<{ code: number | null; out: string }> =>
   new Promise((resolve) => {
@@ -60,6 +60,20 @@ for (const [kind, medium] of cases) {
     if (kind !== 'ucast') assert.match(a.out, /^drop own$/m, 'our own bcast/mcast loops back');
   });
 }
+
+test('ucast with the same two lines on both nodes (one ha.cf): the line to itself is skipped, packets flow', async () => {
+  const media: MediumConfig[] = ['198.51.100.1', '198.51.100.2'].map((peer) => ({ kind: 'ucast', dev: 'eth1', peer, port: 6946 }));
+  const [a, b] = await Promise.all([
+    runPeer(lab.host(0), undefined, 'alpha', 'beta', { media }),
+    runPeer(lab.host(1), undefined, 'beta', 'alpha', { media }),
+  ]);
+  assert.equal(a.code, 0, a.out);
+  assert.equal(b.code, 0, b.out);
+  assert.match(a.out, /^media 1: ucast eth1 198\.51\.100\.2:6946$/m);
+  assert.match(b.out, /^media 1: ucast eth1 198\.51\.100\.1:6946$/m);
+  assert.match(a.out, /^accept beta /m);
+  assert.match(b.out, /^accept alpha /m);
+});
 
 test('bcast keeps to its device: a node on eth2 does not hear the other node\'s bcast on eth1, same port', async () => {
   const [a, b] = await Promise.all([

@@ -69,7 +69,7 @@ export interface ClusterConfig {
   fence: Record<string, string>;
   /** Interval of the full resource monitor. */
   monitorIntervalMs: number;
-  /** Timeouts of resource actions by action name (start, stop, monitor, promote, demote, notify). */
+  /** Timeouts by action name (start, stop, monitor, promote, demote, notify) and of the fence command (fence). */
   actionTimeoutsMs: Record<string, number>;
   groups: GroupConfig[];
   auth: AuthConfig;

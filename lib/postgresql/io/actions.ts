@@ -159,8 +159,8 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
         else await recheckIdleStandby(env, now);
       } catch (e) {
         // The primary is down, which is all stop promises (a failed stop would get this node
-        // fenced or rebooted); the standby can be started later. A refusal to follow a stale
-        // primary lands here too: the data directory stays as it was, and the log says why.
+        // fenced or rebooted); the standby can be started later. A rejoin refusal (another
+        // database cluster, no way to rewind) lands here: the data directory stays as it was.
         env.log.err(`the primary stopped, but it stays stopped instead of running as a standby: ${(e as Error).message}`);
       }
     }
