@@ -33,6 +33,9 @@ export const postgresqlParams = (spec: ResourceSpec): Record<string, string> => 
   }
   // The manager starts a standby everywhere and promotes where the group is taken.
   out['mode'] = 'promotable';
+  // The manager owns synchronous_standby_names (the agreed state: cleared only once the witness or the
+  // standby's own word allows it); the agent's fallback would clear it on its own and lose commits.
+  out['sync_mode'] = 'off';
   return out;
 };
 

@@ -36,11 +36,12 @@ test('isPostgresqlResource knows both spellings and nothing else', () => {
   assert.equal(isPostgresqlResource(v1('postgresql')), false);
 });
 
-test('postgresqlParams: the v1 slots (pgdata, primary_host, peers), named values, mode forced to promotable', () => {
+test('postgresqlParams: the v1 slots (pgdata, primary_host, peers), named values, mode forced to promotable, sync_mode to off (the manager owns it)', () => {
   assert.deepEqual(postgresqlParams(PG_V1), {
-    pgdata: '/var/lib/postgresql/15/main', primary_host: '192.0.2.10', peers: 'node2=192.0.2.12', sync_mode: 'strict', mode: 'promotable',
+    pgdata: '/var/lib/postgresql/15/main', primary_host: '192.0.2.10', peers: 'node2=192.0.2.12', sync_mode: 'off', mode: 'promotable',
   });
   assert.equal(postgresqlParams(ocf('pgbeat', 'postgresql', { mode: 'primitive' }))['mode'], 'promotable');
+  assert.equal(postgresqlParams(ocf('pgbeat', 'postgresql', { sync_mode: 'fallback' }))['sync_mode'], 'off');
 });
 
 test('a v1 script runs as `script args... action` with heartbeat\'s environment', () => {
