@@ -74,7 +74,7 @@ const describe = (a: AgreedState): string => `epoch ${a.epoch}`;
 const soloDuties = (d: Draft, peerHealthy: boolean): void => {
   const { s, cfg } = d;
   if (!peerHealthy) {
-    if (s.syncTarget !== null) {
+    if (s.syncTarget !== null && !cfg.neverSolo) {
       startOp(d, { kind: 'setSync', target: null }, (id) => ({ op: 'setSync', id, syncStandby: null }));
     }
     return;
@@ -103,6 +103,10 @@ const syncDuties = (d: Draft, peerAlive: boolean): void => {
   const leaving = peerAlive && s.peerHb?.leaving === true;
   const unhealthy = s.peer.dead || leaving || s.now - s.lastSyncHealthyAt >= cfg.deadtimeMs;
   if (!unhealthy) { s.waiting = null; return; }
+  if (cfg.neverSolo) {
+    waitBecause(d, `Writes wait for ${cfg.peer}: sync_mode=strict never lets this primary acknowledge alone.`, 'warn');
+    return;
+  }
   const why = s.peer.dead ? `${cfg.peer} is dead` : leaving ? `${cfg.peer} is leaving` : `${cfg.peer} has not streamed for ${Math.round(s.now - s.lastSyncHealthyAt)} ms`;
   if (cfg.witness) {
     if (s.now < s.leaseUntil) { propose(d, { primary: cfg.self, sync: null }, 'solo', why); return; }

@@ -1,6 +1,7 @@
 // Rules for the node the agreed state names standby: follow the primary, give its word that it will
 // not promote when it cannot serve (no witness), and promote only as the synchronous standby, once
 // every promise lapsed, through the witness or after a fence.
+import { takeSync } from './core-config.ts';
 import { propose, say, startOp, waitBecause, type Draft } from './draft.ts';
 import { silenceMs } from './membership.ts';
 
@@ -23,7 +24,7 @@ export const asStandby = (d: Draft): void => {
   if (!peerDead) {
     // No witness: give our word that we will not promote when we cannot serve as synchronous standby.
     const broken = s.standbyUnhealthySince !== null && s.now - s.standbyUnhealthySince >= cfg.deadtimeMs && s.peerHb?.pg?.role === 'primary';
-    if (!cfg.witness && a.sync === cfg.self && broken) {
+    if (!cfg.witness && !cfg.neverSolo && a.sync === cfg.self && broken) {
       propose(d, { primary: cfg.peer, sync: null }, 'abdicate', `this standby has not streamed for ${Math.round(s.now - (s.standbyUnhealthySince ?? s.now))} ms`);
     }
     if (s.command === 'takeover') { s.command = null; }
@@ -45,11 +46,11 @@ const failoverRule = (d: Draft): void => {
     return waitBecause(d, `Waiting ${Math.round(s.promiseUntil - s.now)} ms for the lease this node vouched for to lapse.`);
   }
   if (cfg.witness) {
-    propose(d, { primary: cfg.self, sync: null }, 'take', `${cfg.peer} is dead and this node is its synchronous standby`);
+    propose(d, { primary: cfg.self, sync: takeSync(cfg) }, 'take', `${cfg.peer} is dead and this node is its synchronous standby`);
     return;
   }
   if (s.fencedPeerAt !== null) {
-    propose(d, { primary: cfg.self, sync: null }, 'take', `${cfg.peer} was fenced and this node is its synchronous standby`);
+    propose(d, { primary: cfg.self, sync: takeSync(cfg) }, 'take', `${cfg.peer} was fenced and this node is its synchronous standby`);
     return;
   }
   if (!s.peerSeenSinceBoot) {

@@ -1,5 +1,6 @@
 // What the decision core needs to know about the cluster, derived from the parsed configuration.
 import type { ClusterConfig } from '../config/cluster-config.ts';
+import { isPostgresqlResource } from '../resources/postgresql-resource.ts';
 
 /** Deliberately unsafe variants, only for proving that the simulation catches broken rules. */
 export interface UnsafePolicy {
@@ -35,6 +36,8 @@ export interface CoreConfig {
   tickMs: number;
   witness: boolean;
   fence: boolean;
+  /** sync_mode=strict: never SOLO; a new primary names the other node synchronous, so writes wait for it. */
+  neverSolo?: boolean | undefined;
   autoFailback: 'on' | 'off' | 'legacy';
   /** The node the service prefers (haresources' first field of the first group). */
   preferred: string | null;
@@ -68,6 +71,17 @@ export const deriveTimings = (keepaliveMs: number, deadtimeMs: number) => {
   };
 };
 
+/** The sync_mode the operator gave the postgresql resource (the agent itself runs with off under pgbeat). */
+export const userSyncMode = (cluster: Pick<ClusterConfig, 'groups'>): string | undefined => {
+  const spec = cluster.groups.flatMap((g) => g.resources).find(isPostgresqlResource);
+  if (spec === undefined) return undefined;
+  if (spec.kind === 'ocf') return spec.params['sync_mode'];
+  return spec.args.find((a) => a.startsWith('sync_mode='))?.slice('sync_mode='.length);
+};
+
+/** The synchronous standby a new primary starts with: none (SOLO), or the other node under strict. */
+export const takeSync = (cfg: Pick<CoreConfig, 'neverSolo' | 'peer'>): string | null => (cfg.neverSolo ? cfg.peer : null);
+
 /** The core's configuration for `self` from the parsed cluster configuration. */
 export const coreConfigFrom = (cluster: ClusterConfig, self: string, linkNames: string[]): CoreConfig => {
   const sorted = [...cluster.nodes].sort();
@@ -84,6 +98,7 @@ export const coreConfigFrom = (cluster: ClusterConfig, self: string, linkNames: 
     initdeadMs: cluster.initdeadMs,
     witness: cluster.witness !== undefined,
     fence: cluster.fence[peer] !== undefined,
+    neverSolo: userSyncMode(cluster) === 'strict',
     autoFailback: cluster.autoFailback,
     preferred: cluster.groups[0]?.preferredNode ?? null,
     ...deriveTimings(cluster.keepaliveMs, cluster.deadtimeMs),

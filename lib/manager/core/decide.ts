@@ -53,7 +53,7 @@ const shutdownRule = (d: Draft): boolean => {
     startOp(d, { kind: 'release', purpose: 'shutdown' }, (id) => ({ op: 'release', id, urgent: false }));
     return true;
   }
-  if (!cfg.witness && s.agreed.primary === cfg.peer && s.agreed.sync === cfg.self) {
+  if (!cfg.witness && !cfg.neverSolo && s.agreed.primary === cfg.peer && s.agreed.sync === cfg.self) {
     propose(d, { primary: cfg.peer, sync: null }, 'abdicate', 'shutting down, this node will not promote');
     return true;
   }

@@ -61,7 +61,9 @@ const sendHeartbeat = (d: Draft): void => {
   const seq = ++s.seq;
   let ack: number | null = null;
   const hb = s.peerHb;
-  if (cfg.witness && hb !== null && !s.peer.dead && s.agreed.primary === cfg.peer && hb.state.epoch === s.agreed.epoch
+  // No vouching while our own takeover question is open at the witness: it may be granted.
+  const asking = s.witness.cas !== null && s.witness.cas.request.next.primary !== cfg.peer;
+  if (cfg.witness && hb !== null && !asking && !s.peer.dead && s.agreed.primary === cfg.peer && hb.state.epoch === s.agreed.epoch
     && s.peer.lastHeard !== null && s.now - s.peer.lastHeard <= 2 * cfg.keepaliveMs) {
     ack = hb.seq;
     s.promiseUntil = Math.max(s.promiseUntil, voterPromiseEnd(s.now, cfg.leaseMs, cfg.rho));

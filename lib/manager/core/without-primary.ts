@@ -1,6 +1,7 @@
 // Rules while nobody is primary: after a clean release its successor takes (or hands back); at
 // bootstrap the node with the most data (then the preferred one, then the first name) takes.
 import type { Released } from './agreed-state.ts';
+import { takeSync } from './core-config.ts';
 import { propose, waitBecause, type Draft } from './draft.ts';
 import { compareData } from './pg-report.ts';
 
@@ -38,7 +39,7 @@ const afterRelease = (d: Draft, rel: Released): void => {
     if (s.leaving) return;
     const hasData = s.pg !== null && s.pg.role !== 'primary' && (a.sync === cfg.self || (s.pg.timeline === rel.timeline && s.pg.flushedLsn >= rel.lsn));
     if (hasData) {
-      propose(d, { primary: cfg.self, sync: null }, 'take', `${cfg.peer} released the service to this node${a.sync === cfg.self ? ' (synchronous standby)' : ` and it has everything up to ${rel.lsn}`}`);
+      propose(d, { primary: cfg.self, sync: takeSync(cfg) }, 'take', `${cfg.peer} released the service to this node${a.sync === cfg.self ? ' (synchronous standby)' : ` and it has everything up to ${rel.lsn}`}`);
       return;
     }
     if (s.now - seen >= cfg.handoverTimeoutMs && !s.peer.dead) {
@@ -50,7 +51,7 @@ const afterRelease = (d: Draft, rel: Released): void => {
   // We released to the peer: take it back only if it cannot take (it handed back, it died and the witness agrees).
   if (s.now - seen < cfg.handoverTimeoutMs || s.leaving || s.command === 'standby') return;
   if (cfg.witness && s.peer.dead && s.pg !== null && s.pg.role !== 'primary') {
-    propose(d, { primary: cfg.self, sync: null }, 'take', `${cfg.peer} did not take the released service in ${cfg.handoverTimeoutMs} ms`);
+    propose(d, { primary: cfg.self, sync: takeSync(cfg) }, 'take', `${cfg.peer} did not take the released service in ${cfg.handoverTimeoutMs} ms`);
     return;
   }
   waitBecause(d, `Released to ${cfg.peer}; waiting for it to take the service.`);

@@ -104,3 +104,26 @@ test('the holder\'s lease comes from acknowledgements and reaches the resource s
   const lease = r.effects.find((e) => e.kind === 'lease');
   assert.deepEqual(lease, { kind: 'lease', until: 9990 + 396 * 0.99 - cfg.actMarginMs });
 });
+
+test('sync_mode=strict: the primary never goes SOLO, and a new primary names the other node synchronous', () => {
+  const primary = { ...cfgFor('alpha', { witness: true }), neverSolo: true };
+  const p = tick(primary, situation(primary, SYNC_BETA, { holding: true, syncTarget: 'beta', pg: primaryPg, lastSyncHealthyAt: 9000, leaseUntil: 10_200 }));
+  assert.deepEqual(kinds(p.effects), []);
+  assert.match(p.sentence, /sync_mode=strict/);
+  const standby = { ...cfgFor('beta', { witness: true }), neverSolo: true };
+  const s = tick(standby, situation(standby, SYNC_BETA, { pg: standbyPg }));
+  assert.deepEqual(kinds(s.effects), ['witness:cas beta/alpha']);
+});
+
+test('a standby whose takeover question is open at the witness vouches for no lease (found by the simulation, seed 2412)', () => {
+  const cfg = cfgFor('beta', { witness: true });
+  const peerHb = { from: 'alpha', seq: 9, incarnation: 1, state: SYNC_BETA, holding: false, pg: primaryPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  const base = situation(cfg, SYNC_BETA, { pg: standbyPg, heardAt: 9990, peerHb, nextSendAt: 10_000 });
+  const ackOf = (s: typeof base): number | null | undefined => {
+    const sent = tick(cfg, s).effects.find((e) => e.kind === 'send');
+    return sent?.kind === 'send' ? sent.hb.ack : undefined;
+  };
+  assert.equal(ackOf(base), 9, 'vouches normally');
+  const asking = { ...base, witness: { ...base.witness, cas: { id: 3, request: { expect: 2, next: { epoch: 3, primary: 'beta', sync: null } }, sentAt: 9990, purpose: 'take' as const } } };
+  assert.equal(ackOf(asking), null, 'no ack while its own takeover may be granted');
+});

@@ -71,13 +71,14 @@ export class World {
     this.rng = new Rng(seed);
     const t = deriveTimings(KEEPALIVE, DEADTIME);
     const genesis: WalEntry = { id: this.nextEntryId++, tl: 1, commit: false };
+    const neverSolo = this.rng.chance(0.25);
     this.nodes = NODES.map((name, i) => ({
       name,
       cfg: {
         self: name, peer: NODES[1 - i]!, selfIndex: i, links: ['lan', 'hb'],
         keepaliveMs: KEEPALIVE, warntimeMs: 250, deadtimeMs: DEADTIME, initdeadMs: 1500,
         witness: mode === 'witness', fence: mode === 'fence', autoFailback: this.rng.pick(['on', 'off', 'legacy'] as const),
-        preferred: 'alpha', ...t, handoverTimeoutMs: 3000, failbackDelayMs: 2000, unsafe,
+        preferred: 'alpha', ...t, handoverTimeoutMs: 3000, failbackDelayMs: 2000, unsafe, neverSolo,
       },
       core: null, up: false, frozen: false, inbox: [], tickParked: false, resumedAt: -Infinity, incarnation: 0,
       rate: 1 + this.rng.range(-rho / 2, rho / 2), offset: this.rng.range(0, 1e6),
