@@ -258,6 +258,10 @@ describe('the installed files', () => {
     assert.equal(unit, readFileSync(join(ROOT, 'scripts', 'pgbeat.service'), 'utf8'));
     assert.match(unit, /^ExecStart=\/usr\/sbin\/pgbeat start /m);
     assert.ok(!existsSync('/etc/systemd/system/multi-user.target.wants/pgbeat.service'), 'not enabled by the package');
+    // systemd's own check: syntax, the executable, and the man page Documentation= names.
+    const verify = sh(['systemd-analyze', 'verify', '/lib/systemd/system/pgbeat.service']);
+    assert.equal(verify.status, 0, verify.out);
+    assert.equal(verify.out.trim(), '');
     // The examples are documentation, never written into /etc/ha.d.
     for (const f of ['ha.cf', 'haresources', 'authkeys']) assert.ok(existsSync(`/usr/share/doc/pgbeat/examples/${f}`), f);
     assert.ok(!sh(['dpkg', '-L', 'pgbeat']).stdout.split('\n').some((p) => /^\/etc\/ha\.d\/(ha\.cf|haresources|authkeys)$/.test(p)));
