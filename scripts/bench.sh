@@ -9,6 +9,8 @@
 #   BENCH_RUNS=50 BENCH_WARMUP=5   timed and warm-up runs per command (defaults shown)
 #   BENCH_ROUNDS=1                 repeat the hyperfine run, pooling samples (spreads a load burst)
 #   BENCH_KEEP=DIR                 also copy hyperfine's JSON exports to DIR
+#   BENCH_SECTIONS='ipaddr postgresql db_sync'   the sections to run (or: npm run bench -- db_sync)
+#   DB_SYNC_SCALE=20               pgbench scale of the db_sync section's source (about 15 MB per unit)
 #
 # Exit 0 whatever the figures (targets are reported as PASS/MISS); 1 when something could not run.
 # Sections are functions; add new ones (postgresql monitor vs ocf:heartbeat:pgsql, promote time) the
@@ -131,12 +133,109 @@ section_postgresql() {
   verdict 'promote: call to first accepted write' "$(calc "($t1 - $t0) / 1000000")" ms - '' "$(calc "($t1 - $t0) / 1000000")"
 }
 
+PGBEAT_DB_SYNC=$BENCH_ROOT/dist/agents/db_sync
+DB_SYNC_SCALE=${DB_SYNC_SCALE:-20}   # pgbench scale of the source (20: about 300 MB)
+DB_SYNC_RSYNCD_PID=""
+
+# Milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# A file's or tree's size in bytes (hard links counted once).
+tree_bytes() { du -sb "$1" | cut -f1; }
+
+# db_sync's state file value: db_sync_state TARGET FIELD (a number of lastGood).
+db_sync_state() {
+  local key=${1#/}
+  key=${key//[^A-Za-z0-9_.-]/_}
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(s.lastGood[process.argv[2]])' "$BENCH_TMP/dbsync-state/$key.state" "$2"
+}
+
+db_sync_cleanup() {
+  if [[ -n $DB_SYNC_RSYNCD_PID ]]; then kill "$DB_SYNC_RSYNCD_PID" 2>/dev/null || true; DB_SYNC_RSYNCD_PID=""; fi
+  pg_stop_all
+  bench_cleanup
+}
+
+# db_sync: a full consistent rsync copy against raw pg_basebackup of the same source, in the same run;
+# then ~1% of pgbench_accounts rows changed and an incremental rsync run: bytes moved against the bytes
+# changed (the WAL the change wrote, full-page images included: every data page it touched, once).
+section_db_sync() {
+  [[ -x $PGBIN/pgbench ]] || bench_die "PostgreSQL binaries not found in $PGBIN (set PGBIN)"
+  [[ -x $PGBEAT_DB_SYNC ]] || bench_die "$PGBEAT_DB_SYNC is missing: npm run build"
+  command -v rsync >/dev/null || bench_die "rsync not found; install it with: apt-get install -y rsync"
+  trap db_sync_cleanup EXIT
+  local port=55493 rport=55494 src=$BENCH_TMP/pgsrc
+  pg_instance pgsrc $port
+  local psql=(runuser -u postgres -- "$PGBIN/psql" -h "$src/sock" -p $port -qAtX -d postgres)
+  echo "db_sync: pgbench -i -s $DB_SYNC_SCALE ..." >&2
+  runuser -u postgres -- "$PGBIN/pgbench" -i -q -s "$DB_SYNC_SCALE" -h "$src/sock" -p $port postgres >/dev/null 2>&1 || bench_die "pgbench -i failed"
+  "${psql[@]}" -c 'CHECKPOINT' >/dev/null
+
+  # A real rsync daemon on loopback exporting the source's data directory, with a secret.
+  printf 'bench:s3cret\n' >"$BENCH_TMP/rsyncd.secrets" && printf 's3cret\n' >"$BENCH_TMP/rsync.pass"
+  chmod 600 "$BENCH_TMP/rsyncd.secrets" "$BENCH_TMP/rsync.pass"
+  printf 'use chroot = no\npid file = %s\n[pgdata]\npath = %s\nread only = yes\nuid = postgres\ngid = postgres\nauth users = bench\nsecrets file = %s\n' \
+    "$BENCH_TMP/rsyncd.pid" "$src/data" "$BENCH_TMP/rsyncd.secrets" >"$BENCH_TMP/rsyncd.conf"
+  rsync --daemon --no-detach --config="$BENCH_TMP/rsyncd.conf" --port=$rport --address=127.0.0.1 &
+  DB_SYNC_RSYNCD_PID=$!
+  local tries=0
+  until rsync "rsync://127.0.0.1:$rport/" >/dev/null 2>&1; do ((++tries < 100)) || bench_die "the rsync daemon did not start"; sleep 0.1; done
+
+  mkdir -p "$BENCH_TMP/copies" && chmod 755 "$BENCH_TMP/copies"
+  local agent=(env -i "PATH=$CLEAN_PATH" "OCF_RESKEY_source_host=$src/sock" "OCF_RESKEY_source_port=$port" "OCF_RESKEY_bindir=$PGBIN"
+    OCF_RESKEY_method=rsync OCF_RESKEY_rsync_host=127.0.0.1 OCF_RESKEY_rsync_module=pgdata "OCF_RESKEY_rsync_port=$rport" OCF_RESKEY_rsync_user=bench
+    "OCF_RESKEY_rsync_password_file=$BENCH_TMP/rsync.pass" "OCF_RESKEY_state_dir=$BENCH_TMP/dbsync-state"
+    "OCF_RESKEY_target_dir=$BENCH_TMP/copies/rsync")
+
+  local t0 t1 bb_ms=999999999 full_ms=999999999 inc_ms size full_moved inc_moved lsn0 lsn1 changed rows round
+  # Two rounds each, alternating, best kept: the first run of anything pays for a cold page cache.
+  for round in 1 2; do
+    rm -rf "$BENCH_TMP/copies/bb" && mkdir -p "$BENCH_TMP/copies/bb" && chown postgres "$BENCH_TMP/copies/bb"
+    t0=$(now_ms)
+    runuser -u postgres -- "$PGBIN/pg_basebackup" -D "$BENCH_TMP/copies/bb" -d "host=$src/sock port=$port" -X stream -c fast || bench_die "pg_basebackup failed"
+    t1=$(now_ms); ((t1 - t0 < bb_ms)) && bb_ms=$((t1 - t0))
+    size=$(tree_bytes "$BENCH_TMP/copies/bb")
+    rm -rf "$BENCH_TMP/copies/bb" "$BENCH_TMP/copies/rsync"
+    t0=$(now_ms)
+    "${agent[@]}" "$PGBEAT_DB_SYNC" run 2>"$BENCH_TMP/dbsync-full.log" || bench_die "db_sync full run failed: $(tail -1 "$BENCH_TMP/dbsync-full.log")"
+    t1=$(now_ms); ((t1 - t0 < full_ms)) && full_ms=$((t1 - t0))
+    full_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
+  done
+
+  rows=$((DB_SYNC_SCALE * 1000))
+  lsn0=$("${psql[@]}" -c 'CHECKPOINT' -c 'SELECT pg_current_wal_lsn()')
+  "${psql[@]}" -c "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid <= $rows" >/dev/null
+  lsn1=$("${psql[@]}" -c 'SELECT pg_current_wal_lsn()')
+  changed=$("${psql[@]}" -c "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')::bigint")
+  "${psql[@]}" -c 'CHECKPOINT' >/dev/null
+
+  t0=$(now_ms)
+  "${agent[@]}" "$PGBEAT_DB_SYNC" run 2>"$BENCH_TMP/dbsync-inc.log" || bench_die "db_sync incremental run failed: $(tail -1 "$BENCH_TMP/dbsync-inc.log")"
+  t1=$(now_ms); inc_ms=$((t1 - t0))
+  inc_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
+
+  echo "db_sync (PostgreSQL 15 source, pgbench scale $DB_SYNC_SCALE, $(calc "$size / 1048576") MiB; rsync daemon on loopback; full copies: best of 2)"
+  printf '  %-44s %10s %14s %12s\n' run time 'bytes moved' 'MiB/s'
+  printf '  %-44s %7d ms %14d %12s\n' 'pg_basebackup -X stream -c fast (raw)' "$bb_ms" "$size" "$(calc "$size / 1048576 / ($bb_ms / 1000)")"
+  printf '  %-44s %7d ms %14d %12s\n' 'db_sync run, method=rsync, full' "$full_ms" "$full_moved" "$(calc "$size / 1048576 / ($full_ms / 1000)")"
+  printf '  %-44s %7d ms %14d %12s\n' "db_sync run, method=rsync, after $rows rows (1%) changed" "$inc_ms" "$inc_moved" '-'
+  printf '  %-44s %10s %14d\n' 'bytes changed (WAL of the UPDATE, FPIs incl.)' '' "$changed"
+  echo
+  verdict 'db_sync full/basebackup throughput' "$(calc "$bb_ms / $full_ms")" x '>=' 0.8
+  verdict 'db_sync incremental moved/changed' "$(calc "$inc_moved / $changed")" x '<=' 2
+  verdict 'db_sync incremental time' "$(calc "$inc_ms / 1000")" s - ''
+  verdict 'db_sync RPO at interval=300' "$(calc "300 + $full_ms / 1000")" s - ''
+}
+
 main() {
   bench_init
   bench_header
-  bench_ns_create
-  section_ipaddr
-  section_postgresql
+  # `npm run bench -- db_sync` (or BENCH_SECTIONS=db_sync) runs that section alone.
+  local sections=${1:-${BENCH_SECTIONS:-ipaddr postgresql db_sync}}
+  if [[ " $sections " == *" ipaddr "* || " $sections " == *" postgresql "* ]]; then bench_ns_create; fi
+  [[ " $sections " == *" ipaddr "* ]] && section_ipaddr
+  [[ " $sections " == *" postgresql "* ]] && section_postgresql
+  if [[ " $sections " == *" db_sync "* ]]; then pg_stop_all; section_db_sync; fi
   bench_summary
 }
 

@@ -114,4 +114,12 @@ writeFileSync(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
 
 const agents = readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'));
 for (const f of agents) await bundle(join(root, 'agents', f), join(root, 'dist/agents', basename(f, '.ts')));
-await bundle(join(root, 'lib/heartbeat/io/cli.ts'), join(root, 'dist/bin/pgbeat'));
+await bundle(join(root, 'lib/manager/io/cli.ts'), join(root, 'dist/bin/pgbeat'));
+
+// serialport's native binding cannot live inside a bundle: node-gyp-build looks for it in
+// <executable's dir>/../prebuilds/<platform>-<arch>/, so the manager's serial medium finds it there.
+const prebuilds = join(root, 'node_modules/@serialport/bindings-cpp/prebuilds', `${process.platform}-${process.arch}`);
+const prebuildsOut = join(root, 'dist/prebuilds', `${process.platform}-${process.arch}`);
+mkdirSync(prebuildsOut, { recursive: true, mode: 0o755 });
+for (const f of readdirSync(prebuilds)) writeFileSync(join(prebuildsOut, f), readFileSync(join(prebuilds, f)), { mode: 0o644 });
+console.log(`copied ${readdirSync(prebuilds).length} serialport binding(s) to ${prebuildsOut.slice(root.length + 1)}`);

@@ -30,10 +30,15 @@ const args = process.argv.slice(2);
 const suites = args.length === 0 ? ['unit', 'integration'] : args.filter((a) => a === 'unit' || a === 'integration');
 const files = args.filter((a) => a.endsWith('.ts'));
 
-const runFiles = (label, list, concurrency) => {
+// Exclusive files also take a machine-wide lock, so two test runs on one machine (a developer's and
+// CI's, say) never install into the system paths or start cluster daemons at the same time.
+const LOCK = '/tmp/pgbeat-cluster.lock';
+const runFiles = (label, list, concurrency, { lock = false } = {}) => {
   if (list.length === 0) return 0;
   console.log(`\n# ${label}: ${list.length} file(s), node ${process.version}, ${concurrency} at a time`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], {
+  const argv = [process.execPath, '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list];
+  const [cmd, ...rest] = lock ? ['flock', '-w', '3600', LOCK, ...argv] : argv;
+  const r = spawnSync(cmd, rest, {
     stdio: 'inherit',
     cwd: root,
   });
@@ -57,6 +62,6 @@ for (const suite of suites) {
   }
   const alone = all.filter(isExclusive);
   status ||= runFiles(`${suite} (shared)`, all.filter((f) => !alone.includes(f)), INTEGRATION_CONCURRENCY);
-  status ||= runFiles(`${suite} (exclusive)`, alone, 1);
+  status ||= runFiles(`${suite} (exclusive)`, alone, 1, { lock: true });
 }
 process.exit(status);

@@ -1,6 +1,7 @@
 // Whether a sync may run: only from a primary to a copy that no postmaster runs on, and never over a
 // copy that is newer than the source or belongs to another cluster. Pure: a snapshot in, a verdict out.
 import { formatLsn, type Lsn } from '../pg/lsn.ts';
+import type { HistoryEntry } from '../pg/timeline-history.ts';
 
 /** What the source server says about itself (one session, taken before the copy). */
 export interface SourceFacts {
@@ -12,6 +13,10 @@ export interface SourceFacts {
   timeline: number;
   /** Its latest checkpoint (pg_control_checkpoint()). */
   checkpointLsn: Lsn;
+  /** pg_postmaster_start_time() in whole seconds since the epoch. */
+  postmasterStart: number | undefined;
+  /** Its timeline's history (empty on timeline 1; undefined when it could not be read). */
+  history: readonly HistoryEntry[] | undefined;
 }
 
 /** Identity of a data directory, read from its control file. */
@@ -27,12 +32,13 @@ export type TargetFacts =
   | { kind: 'empty' }
   /** Files but no readable control file: not ours to overwrite. */
   | { kind: 'foreign'; detail: string }
-  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined };
+  /** postmasterPid/postmasterStart: of a live postmaster on it (start time from postmaster.pid). */
+  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined; postmasterStart?: number | undefined };
 
 /** The verdict: copy (with why), or refuse with the reason naming both sides. */
 export type SyncVerdict =
   | { go: true; reason: string }
-  | { go: false; kind: 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer'; reason: string };
+  | { go: false; kind: 'target-is-source' | 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer' | 'target-diverged'; reason: string };
 
 const describe = (who: string, id: CopyIdentity): string =>
   `${who} (system ${id.systemId}, timeline ${id.timeline}, checkpoint ${formatLsn(id.checkpointLsn)})`;
@@ -54,6 +60,10 @@ export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: 
       return { go: false, kind: 'target-foreign', reason: `Refusing to sync into ${targetDir}: ${target.detail}; it is not a copy db_sync may replace (source ${source.name})` };
     case 'copy': {
       const tgt = describe(`target ${targetDir}`, target.identity);
+      if (target.postmasterPid !== undefined && target.identity.systemId === source.systemId && !source.inRecovery
+        && target.postmasterStart !== undefined && target.postmasterStart === source.postmasterStart) {
+        return { go: false, kind: 'target-is-source', reason: `Nothing to copy: ${targetDir} is the running source ${source.name} itself (postmaster PID ${target.postmasterPid}); this node holds the primary` };
+      }
       if (target.postmasterPid !== undefined) {
         return { go: false, kind: 'target-running', reason: `Refusing to sync: a postmaster (PID ${target.postmasterPid}) runs on ${tgt}; it is live, not a copy (source ${source.name})` };
       }
@@ -65,6 +75,20 @@ export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: 
       }
       if (target.identity.timeline === source.timeline && target.identity.checkpointLsn > source.checkpointLsn) {
         return { go: false, kind: 'target-newer', reason: `Refusing to sync: ${tgt} is ahead of ${src} (it holds WAL the source never wrote)` };
+      }
+      if (target.identity.timeline < source.timeline) {
+        // An older timeline is older only up to where the source's lineage left it: a copy that went on
+        // writing past that point (a former primary) holds transactions the source never saw.
+        if (source.history === undefined) {
+          return { go: false, kind: 'target-diverged', reason: `Refusing to sync: cannot read the timeline history of ${src}, so nothing proves ${tgt} is an older copy` };
+        }
+        const fork = source.history.find((h) => h.parentTimeline === target.identity.timeline);
+        if (fork === undefined) {
+          return { go: false, kind: 'target-diverged', reason: `Refusing to sync: ${tgt} is on a timeline that is not in the history of ${src}` };
+        }
+        if (target.identity.checkpointLsn >= fork.switchLsn) {
+          return { go: false, kind: 'target-diverged', reason: `Refusing to sync: ${tgt} went on past ${formatLsn(fork.switchLsn)}, where ${src} left timeline ${fork.parentTimeline}: it holds transactions the source never saw` };
+        }
       }
       return { go: true, reason: `${tgt} is an older copy of ${src}: replacing it` };
     }

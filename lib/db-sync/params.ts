@@ -5,10 +5,13 @@ import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
 
 /** How a copy is made. */
-export type SyncMethod = 'basebackup' | 'rsync';
+export type SyncMethod = 'basebackup' | 'rsync' | 'pg_dump' | 'pg_dumpall';
 
 /** Every method name the agent knows, in the order they were built. */
-export const METHODS: readonly SyncMethod[] = ['basebackup', 'rsync'];
+export const METHODS: readonly SyncMethod[] = ['basebackup', 'rsync', 'pg_dump', 'pg_dumpall'];
+
+/** Methods that restore logical dumps into a running target server (instead of copying files). */
+export const isDumpMethod = (m: SyncMethod): boolean => m === 'pg_dump' || m === 'pg_dumpall';
 
 const absolutePath = (v: string): string | undefined => (v.startsWith('/') ? undefined : 'must be an absolute path');
 
@@ -17,7 +20,7 @@ export const syncSchema = defineParams({
   method: {
     type: 'string', default: 'basebackup',
     shortdesc: 'How the copy is made',
-    longdesc: 'basebackup: pg_basebackup of the source into a fresh directory, switched in when complete. rsync: a consistent file copy (pg_backup_start/pg_backup_stop in one session, rsync of the data directory without the files a base backup leaves out, then the backup label and the WAL up to consistency), incremental against the previous copy.',
+    longdesc: 'basebackup: pg_basebackup of the source into a fresh directory, switched in when complete. rsync: a consistent file copy (pg_backup_start/pg_backup_stop in one session, rsync of the data directory without the files a base backup leaves out, then the backup label and the WAL up to consistency), incremental against the previous copy. pg_dump: each database dumped (custom format, large objects included) and restored with pg_restore --clean --if-exists in one transaction into the running server at target_host/target_port, so a failed restore leaves the previous contents. pg_dumpall: the same plus roles and tablespaces (pg_dumpall --globals-only).',
     check: (v) => ((METHODS as readonly string[]).includes(v) ? undefined : `unknown method, use one of ${METHODS.join(', ')}`),
   },
   source_host: {
@@ -46,6 +49,27 @@ export const syncSchema = defineParams({
     shortdesc: 'Data directory of the copy on this node',
     longdesc: 'Where the copy lives: a data directory PostgreSQL can start from. New copies are built beside it (target_dir.db_sync-new) and switched in when complete; the previous copy stays usable until then.',
     check: absolutePath,
+  },
+  target_host: {
+    type: 'string', default: '/var/run/postgresql',
+    shortdesc: 'Target server for pg_dump and pg_dumpall',
+    longdesc: 'Socket directory or host of the running server the dump methods restore into (its data directory is target_dir, whose control file proves it is not the source cluster).',
+  },
+  target_port: {
+    type: 'integer', default: 5432, min: 1, max: 65535,
+    shortdesc: 'Target server port',
+    longdesc: 'Port of the server the dump methods restore into.',
+  },
+  target_user: {
+    type: 'string', default: 'postgres',
+    shortdesc: 'User on the target server',
+    longdesc: 'A superuser of the target server (it creates databases and roles).',
+  },
+  databases: {
+    type: 'string',
+    shortdesc: 'Databases the dump methods copy',
+    longdesc: 'Space- or comma-separated database names. Empty: every database of the source that accepts connections, templates excepted.',
+    check: (v) => (/^[\w$ ,-]*$/.test(v) ? undefined : 'use database names made of letters, digits, _ $ -, separated by spaces or commas'),
   },
   bindir: {
     type: 'string', default: '/usr/lib/postgresql/15/bin',
@@ -77,6 +101,11 @@ export const syncSchema = defineParams({
     type: 'string',
     shortdesc: 'rsync daemon module of the source data directory',
     longdesc: 'rsync method over the daemon protocol (source_host::module): the module that exports the source\'s data directory. Either this or rsync_ssh_path.',
+  },
+  rsync_host: {
+    type: 'string',
+    shortdesc: 'Host of the rsync daemon or ssh',
+    longdesc: 'Where rsync reaches the source\'s files. Empty: source_host (which must then be a host, not a socket directory).',
   },
   rsync_port: {
     type: 'integer', default: 873, min: 1, max: 65535,
@@ -126,6 +155,9 @@ export const parseSyncParams = (raw: Readonly<Record<string, string | undefined>
   const p = parseParams(syncSchema, raw) as SyncParams;
   if (p.method === 'rsync' && !p.rsync_module && !p.rsync_ssh_path) {
     throw new OcfError(OCF_ERR_CONFIGURED, 'method=rsync needs rsync_module (rsync daemon) or rsync_ssh_path (ssh)');
+  }
+  if (p.method === 'rsync' && !p.rsync_host && p.source_host.startsWith('/')) {
+    throw new OcfError(OCF_ERR_CONFIGURED, `source_host='${p.source_host}' is a socket directory: set rsync_host to where rsync reaches the source's files`);
   }
   if (p.rsync_module && p.rsync_ssh_path) {
     throw new OcfError(OCF_ERR_CONFIGURED, `Set one of rsync_module ('${p.rsync_module}') and rsync_ssh_path ('${p.rsync_ssh_path}'), not both`);

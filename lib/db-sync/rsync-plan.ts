@@ -1,6 +1,6 @@
-// The rsync method's pure parts: what a base backup leaves out, the rsync argument lists for the data
-// directory and the WAL, the WAL segments a backup needs, and what rsync --stats says was moved.
-import { historyFileName, parseLsn, walFileName, type Lsn } from '../pg/lsn.ts';
+// The rsync method's pure parts: what a base backup leaves out, the rsync arguments for the data
+// directory, the WAL pages a backup needs, and what rsync --stats says was moved.
+import { parseLsn, walFileName, type Lsn } from '../pg/lsn.ts';
 
 /**
  * rsync filter rules for the files pg_basebackup leaves out (basebackup.c: excludeFiles and
@@ -50,27 +50,20 @@ export const transportArgs = (t: RsyncTransport): string[] => {
 };
 
 /**
- * rsync arguments for the data directory into `dest` (a fresh directory): archive mode, hard links to
- * unchanged files of the previous copy (`previous`, absolute), which also serve as the delta basis for
- * changed ones, 8 KiB blocks (PostgreSQL's page size), and --stats for the bytes moved.
+ * rsync arguments for the data directory into `dest` (a fresh directory): archive mode; with a previous
+ * copy (`previous`, absolute), hard links to its unchanged files, which are also the delta basis for
+ * changed ones, compared in 8 KiB blocks (PostgreSQL's page size); without one, whole files (no basis to
+ * compare against). --stats gives the bytes moved.
  */
 export const dataArgs = (t: RsyncTransport, dest: string, previous: string | undefined, o: { progress: boolean; bwlimitKiB: number }): string[] => [
-  '-a', '--hard-links', '--block-size=8192', '--stats', '--no-inc-recursive',
-  ...(o.progress ? ['--info=progress2'] : []),
+  '-a', '--stats',
+  ...(previous ? ['--block-size=8192', `--link-dest=${previous}`] : ['--whole-file']),
+  ...(o.progress ? ['--info=progress2', '--no-inc-recursive'] : []),
   ...(o.bwlimitKiB > 0 ? [`--bwlimit=${o.bwlimitKiB}`] : []),
   ...BASE_BACKUP_EXCLUDES.map((e) => `--exclude=${e}`),
-  ...(previous ? [`--link-dest=${previous}`] : []),
   ...transportArgs(t),
   rsyncSourceUrl(t, ''),
   `${dest.replace(/\/+$/, '')}/`,
-];
-
-/**
- * rsync arguments for files of the source data directory listed on stdin (`pg_wal/<name>` lines, relative
- * to the top: a daemon resolves a list against a subdirectory source wrongly) into `dest`, the copy's top.
- */
-export const listedFilesArgs = (t: RsyncTransport, dest: string): string[] => [
-  '-a', '--stats', '--files-from=-', ...transportArgs(t), rsyncSourceUrl(t, ''), `${dest.replace(/\/+$/, '')}/`,
 ];
 
 /** What the backup label says about where the backup starts. */
@@ -88,16 +81,35 @@ export const parseBackupLabel = (text: string): LabelStart => {
   return { startLsn: parseLsn(start[1]!), timeline: Number(tli[1]) };
 };
 
+/** One piece of a WAL segment the copy needs: `length` bytes at `offset` of file `name`. */
+export interface WalPiece {
+  name: string;
+  offset: number;
+  length: number;
+}
+
+/** WAL page size (XLOG_BLCKSZ). */
+export const WAL_PAGE = 8192n;
+
 /**
- * The WAL files recovery needs to make the copy consistent: every segment from the one holding
- * `start` to the one holding the byte before `stop` (the backup's end), plus the timeline's history file.
+ * The byte ranges of WAL recovery reads to make the copy consistent, page-aligned: in each segment from
+ * the one holding `start` to the one holding the byte before `stop`, its first page (recovery checks the
+ * long header of every segment it opens) and the pages from `start` (or the segment's top) through the
+ * page holding the byte before `stop`. The rest of each segment is left zero: recovery reads a zero
+ * page as the end of the WAL, after the backup's end.
  */
-export const neededWalFiles = (timeline: number, start: Lsn, stop: Lsn, segmentSize: bigint): string[] => {
-  const files: string[] = [];
+export const neededWalPieces = (timeline: number, start: Lsn, stop: Lsn, segmentSize: bigint): WalPiece[] => {
+  const pieces: WalPiece[] = [];
   const last = stop > start ? stop - 1n : start;
-  for (let at = start - (start % segmentSize); at <= last; at += segmentSize) files.push(walFileName(timeline, at, segmentSize));
-  if (timeline > 1) files.push(historyFileName(timeline));
-  return files;
+  const lastPageEnd = last - (last % WAL_PAGE) + WAL_PAGE;
+  for (let seg = start - (start % segmentSize); seg <= last; seg += segmentSize) {
+    const name = walFileName(timeline, seg, segmentSize);
+    const from = start > seg ? start - (start % WAL_PAGE) : seg;
+    const to = lastPageEnd < seg + segmentSize ? lastPageEnd : seg + segmentSize;
+    if (from > seg) pieces.push({ name, offset: 0, length: Number(WAL_PAGE) });
+    pieces.push({ name, offset: Number(from - seg), length: Number(to - from) });
+  }
+  return pieces;
 };
 
 /** The bytes rsync reports it received (the client pulls, so these are the bytes moved), from --stats. */

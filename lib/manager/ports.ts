@@ -52,3 +52,33 @@ export interface Store<T> {
   load(): Promise<T | undefined>;
   save(value: T): Promise<void>;
 }
+
+/** The result of one service operation (see core/effects.ts ResourceOp): data, never an exception. */
+export interface OpResult {
+  ok: boolean;
+  reason?: string | undefined;
+  /** release: the final flushed LSN; setSync: the flushed LSN after the reload. */
+  lsn?: number | undefined;
+  timeline?: number | undefined;
+}
+
+/** The core's operations carried out on every haresources group (the resource side implements them). */
+export interface ServiceResources {
+  /** PostgreSQL runs as a standby of the peer (a stale primary stopped and rewound); nothing else runs. */
+  follow(): Promise<OpResult>;
+  /** Promote (or start as primary) with synchronous_standby_names = syncStandby, then start the groups; no promotion and no address at or after `leaseUntil()`. */
+  take(syncStandby: string | null, leaseUntil: () => number): Promise<OpResult>;
+  /** Stop the groups right to left and PostgreSQL cleanly; `urgent`: drop the addresses first, at once. */
+  release(urgent: boolean): Promise<OpResult>;
+  /** Set synchronous_standby_names on the primary (empty for null) and reload. */
+  setSync(syncStandby: string | null): Promise<OpResult>;
+  /** Stop everything (shutdown). */
+  stop(): Promise<OpResult>;
+}
+
+/** One way to the witness: sends request frames, delivers reply frames. */
+export interface WitnessLink {
+  send(frame: Uint8Array): void;
+  onFrame(handler: (frame: Uint8Array) => void): void;
+  close(): Promise<void>;
+}

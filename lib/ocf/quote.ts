@@ -7,7 +7,8 @@ export const QUOTE_MAX = 80;
  * `'value'` for messages: control characters (newlines, tabs) shown as \n, \t or \xNN so the reason stays
  * one line, and anything past `max` characters cut with `...` and the full length.
  */
-export const quoteValue = (value: string, max = QUOTE_MAX): string => {
+export const quoteValue = (input: string | number | undefined, max = QUOTE_MAX): string => {
+  const value = String(input ?? '');
   const shown = [...value].map((ch) => {
     if (ch === '\n') return '\\n';
     if (ch === '\t') return '\\t';

@@ -1,5 +1,6 @@
 // postgresql.auto.conf (the file ALTER SYSTEM writes): parse, set and unset keys, render, so the agent
 // can change recovery settings while the server is down without touching the user's postgresql.conf.
+import { quoteValue } from '../ocf/quote.ts';
 
 /** One line of the file: a setting, or anything else kept verbatim. */
 export type AutoConfLine = { kind: 'setting'; key: string; value: string } | { kind: 'other'; text: string };
@@ -48,21 +49,21 @@ const readQuoted = (text: string): { value: string; rest: string } | undefined =
 /** Parses one `name = value` line; throws SyntaxError naming the file and line. */
 const parseSettingLine = (line: string, where: string): AutoConfLine => {
   const name = NAME.exec(line);
-  if (!name) throw new SyntaxError(`Cannot parse ${where}: expected 'name = value', got '${line.trim()}'`);
+  if (!name) throw new SyntaxError(`Cannot parse ${where}: expected 'name = value', got ${quoteValue(line.trim())}`);
   const after = line.slice(name[0].length);
   let value: string;
   let rest: string;
   if (after.startsWith("'")) {
     const q = readQuoted(after);
-    if (!q) throw new SyntaxError(`Cannot parse ${where}: unterminated quoted value for '${name[1]}'`);
+    if (!q) throw new SyntaxError(`Cannot parse ${where}: unterminated quoted value for ${quoteValue(name[1])}`);
     ({ value, rest } = q);
   } else {
     const bare = /^[^\s#']+/.exec(after);
-    if (!bare) throw new SyntaxError(`Cannot parse ${where}: no value for '${name[1]}'`);
+    if (!bare) throw new SyntaxError(`Cannot parse ${where}: no value for ${quoteValue(name[1])}`);
     value = bare[0];
     rest = after.slice(bare[0].length);
   }
-  if (!/^\s*(#.*)?$/.test(rest)) throw new SyntaxError(`Cannot parse ${where}: unexpected '${rest.trim()}' after the value of '${name[1]}'`);
+  if (!/^\s*(#.*)?$/.test(rest)) throw new SyntaxError(`Cannot parse ${where}: unexpected ${quoteValue(rest.trim())} after the value of ${quoteValue(name[1])}`);
   return { kind: 'setting', key: name[1]!, value };
 };
 

@@ -1,4 +1,5 @@
 // libpq connection strings (`host=... port=... application_name=...`): render with proper quoting, parse back.
+import { quoteValue } from '../ocf/quote.ts';
 
 /** Connection fields by libpq keyword; undefined fields are left out. */
 export interface ConnInfoFields {
@@ -25,7 +26,7 @@ export const renderConninfo = (fields: Readonly<ConnInfoFields>): string =>
   Object.entries(fields)
     .filter((e): e is [string, string | number] => e[1] !== undefined)
     .map(([k, v]) => {
-      if (!/^[a-z_]+$/.test(k)) throw new TypeError(`Cannot render conninfo: invalid keyword '${k}'`);
+      if (!/^[a-z_]+$/.test(k)) throw new TypeError(`Cannot render conninfo: invalid keyword ${quoteValue(k)}`);
       return `${k}=${quoteConninfoValue(String(v))}`;
     })
     .join(' ');
@@ -57,7 +58,7 @@ export const parseConninfo = (text: string): Record<string, string> => {
     while (i < text.length && /\s/.test(text[i]!)) i++;
     if (i >= text.length) return out;
     const kw = /^([A-Za-z_]+)\s*=\s*/.exec(text.slice(i));
-    if (!kw) throw new SyntaxError(`Cannot parse conninfo: expected keyword=value at offset ${i} in '${text}'`);
+    if (!kw) throw new SyntaxError(`Cannot parse conninfo: expected keyword=value at offset ${i} in ${quoteValue(text)}`);
     const [value, next] = readValue(text, i + kw[0].length);
     out[kw[1]!] = value;
     i = next;

@@ -1,4 +1,5 @@
 // pg_controldata output (run with LC_ALL=C) -> a typed record of the control file.
+import { quoteValue } from '../ocf/quote.ts';
 import { isLsnText, parseLsn, type Lsn } from './lsn.ts';
 
 /** "Database cluster state" values, exactly as pg_controldata prints them (dbState() in PG 9.0-17). */
@@ -79,26 +80,26 @@ export const parseControlData = (text: string): ControlData => {
   const fields = controlDataFields(text);
   const get = (label: string): string => {
     const v = fields[label];
-    if (v === undefined) throw fail(`no '${label}' line (is LC_ALL=C set?)`);
+    if (v === undefined) throw fail(`no ${quoteValue(label)} line (is LC_ALL=C set?)`);
     return v;
   };
   const int = (label: string): number => {
     const v = get(label);
-    if (!/^\d+$/.test(v)) throw fail(`'${label}' is '${v}', not a number`);
+    if (!/^\d+$/.test(v)) throw fail(`${quoteValue(label)} is ${quoteValue(v)}, not a number`);
     return Number(v);
   };
   const lsn = (label: string): Lsn => {
     const v = get(label);
-    if (!isLsnText(v)) throw fail(`'${label}' is '${v}', not an LSN`);
+    if (!isLsnText(v)) throw fail(`${quoteValue(label)} is ${quoteValue(v)}, not an LSN`);
     return parseLsn(v);
   };
   const onOff = (label: string): boolean => {
     const v = get(label);
-    if (v !== 'on' && v !== 'off') throw fail(`'${label}' is '${v}', not on/off`);
+    if (v !== 'on' && v !== 'off') throw fail(`${quoteValue(label)} is ${quoteValue(v)}, not on/off`);
     return v === 'on';
   };
   const state = get(LABELS.state);
-  if (!(CLUSTER_STATES as readonly string[]).includes(state)) throw fail(`unknown Database cluster state '${state}'`);
+  if (!(CLUSTER_STATES as readonly string[]).includes(state)) throw fail(`unknown Database cluster state ${quoteValue(state)}`);
   return {
     pgControlVersion: int(LABELS.pgControlVersion),
     catalogVersion: int(LABELS.catalogVersion),

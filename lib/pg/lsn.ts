@@ -1,4 +1,5 @@
 // WAL positions (LSNs) as 64-bit bigints, their 'X/Y' text, and WAL segment file names.
+import { quoteValue } from '../ocf/quote.ts';
 
 /** A WAL position: a byte offset in the WAL stream (pg_lsn). */
 export type Lsn = bigint;
@@ -14,7 +15,7 @@ export const isLsnText = (text: string): boolean => LSN_TEXT.test(text.trim());
 /** Parses 'X/Y' (two hex halves, as PostgreSQL and pg_waldump print them) into a position. */
 export const parseLsn = (text: string): Lsn => {
   const m = LSN_TEXT.exec(text.trim());
-  if (!m) throw new SyntaxError(`Cannot parse LSN '${text}': expected two hexadecimal halves like 0/3028708`);
+  if (!m) throw new SyntaxError(`Cannot parse LSN ${quoteValue(text)}: expected two hexadecimal halves like 0/3028708`);
   return (BigInt(`0x${m[1]}`) << 32n) | BigInt(`0x${m[2]}`);
 };
 
@@ -71,7 +72,7 @@ export interface WalFileId {
 /** Parses a 24-hex-digit WAL segment file name ('000000010000000000000003'). */
 export const parseWalFileName = (name: string, segmentSize: bigint = DEFAULT_WAL_SEGMENT_SIZE): WalFileId => {
   const m = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})$/.exec(name);
-  if (!m) throw new SyntaxError(`Cannot parse WAL file name '${name}': expected 24 uppercase hexadecimal digits`);
+  if (!m) throw new SyntaxError(`Cannot parse WAL file name ${quoteValue(name)}: expected 24 uppercase hexadecimal digits`);
   const perId = 0x100000000n / segmentSize;
   const segno = BigInt(`0x${m[2]}`) * perId + BigInt(`0x${m[3]}`);
   return { timeline: Number.parseInt(m[1]!, 16), start: segno * segmentSize };

@@ -1,5 +1,6 @@
 // pg_hba.conf: parse the records (quoted tokens, comma lists) and answer, for validate-all, whether a
 // `replication` entry would let user U connect from address A or the local socket.
+import { quoteValue } from '../ocf/quote.ts';
 import { contains } from '../net/cidr.ts';
 import { parseIp } from '../net/address.ts';
 
@@ -91,14 +92,14 @@ const single = (f: HbaToken[] | undefined): string | undefined => (f?.length ===
 const parseRecord = (fields: HbaToken[][], line: number, text: string, where: string): HbaRule | HbaUnsupported => {
   const type = single(fields[0]) ?? '';
   if (/^include(_if_exists|_dir)?$/.test(type)) return { line, text, why: `'${type}' directives are not followed` };
-  if (!TYPES.includes(type)) throw new SyntaxError(`Cannot parse ${where}: invalid connection type '${type}'`);
+  if (!TYPES.includes(type)) throw new SyntaxError(`Cannot parse ${where}: invalid connection type ${quoteValue(type)}`);
   const [, databases, users, ...rest] = fields;
   if (!databases || !users) throw new SyntaxError(`Cannot parse ${where}: expected database and user fields`);
   let address: string | undefined;
   let mask: string | undefined;
   if (type !== 'local') {
     address = single(rest.shift());
-    if (address === undefined) throw new SyntaxError(`Cannot parse ${where}: missing address for '${type}'`);
+    if (address === undefined) throw new SyntaxError(`Cannot parse ${where}: missing address for ${quoteValue(type)}`);
     const next = single(rest[0]);
     if (!address.includes('/') && parseIp(address) && next !== undefined && parseIp(next)) {
       mask = next;
@@ -210,7 +211,7 @@ export const checkReplicationAccess = (hba: HbaFile, user: string, src: HbaSourc
     if (m !== 'yes') continue;
     const verdict = rule.method === 'reject' ? 'rejected' : 'allowed';
     const what = verdict === 'rejected' ? 'rejects' : `allows (${rule.method})`;
-    return { verdict, rule, undecided, reason: `${hba.file}:${rule.line} '${rule.text}' ${what} replication for user ${user} from ${from}${note(' first')}` };
+    return { verdict, rule, undecided, reason: `${hba.file}:${rule.line} ${quoteValue(rule.text)} ${what} replication for user ${user} from ${from}${note(' first')}` };
   }
   const skipped = hba.unsupported.length ? `; not followed: ${hba.unsupported.map((u) => `line ${u.line} (${u.why})`).join(', ')}` : '';
   return { verdict: 'no-entry', rule: undefined, undecided, reason: `no replication entry in ${hba.file} matches user ${user} from ${from}${note()}${skipped}` };

@@ -1,4 +1,5 @@
 // The postmaster.pid lock file in a data directory (format of PostgreSQL 10+).
+import { quoteValue } from '../ocf/quote.ts';
 
 /** What postmaster.pid says about the server that wrote it. */
 export interface PostmasterPid {
@@ -20,7 +21,7 @@ export const parsePostmasterPid = (text: string): PostmasterPid => {
   const lines = text.split('\n');
   const pidText = (lines[0] ?? '').trim();
   // A negative PID marks a single-user backend (postgres --single).
-  if (!/^-?\d+$/.test(pidText)) throw new SyntaxError(`Cannot parse postmaster.pid: first line '${pidText}' is not a PID`);
+  if (!/^-?\d+$/.test(pidText)) throw new SyntaxError(`Cannot parse postmaster.pid: first line ${quoteValue(pidText)} is not a PID`);
   const num = (i: number): number | undefined => {
     const v = (lines[i] ?? '').trim();
     return /^\d+$/.test(v) ? Number(v) : undefined;

@@ -9,7 +9,11 @@ import type { HistoryEntry } from './timeline-history.ts';
 
 /** What a running standby can tell about its replay position. */
 export interface ReplayFacts {
-  /** pg_last_wal_replay_lsn(): the end of the last record replayed. */
+  /**
+   * The position whose timeline is wanted: pg_last_wal_replay_lsn() (the end of the last record
+   * replayed), or the further of it and pg_last_wal_receive_lsn() (WAL held in pg_wal, which a
+   * promotion replays first).
+   */
   replayLsn: Lsn;
   /** received_tli of a running WAL receiver (pg_stat_wal_receiver); undefined when none runs. */
   receiverTimeline: number | undefined;

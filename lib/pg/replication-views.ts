@@ -1,6 +1,6 @@
 // Rows of the replication views (pg_stat_replication, pg_stat_wal_receiver, pg_replication_slots)
 // as plain values, and the lag figures the monitor publishes from them.
-import { formatBytes, formatLsn, type Lsn } from './lsn.ts';
+import { formatBytes, formatLsn, maxLsn, type Lsn } from './lsn.ts';
 
 /** One row of pg_stat_replication (a WAL sender on the primary). */
 export interface ReplicationRow {
@@ -60,11 +60,20 @@ export interface StandbyLag {
 // outstanding that is a lag of 0 s, not an unknown one.
 const seconds = (s: number | undefined, bytes: bigint | undefined): number | undefined => s ?? (bytes === 0n ? 0 : undefined);
 
-/** Lag per standby from pg_stat_replication and the primary's pg_current_wal_lsn(). */
+// pg_current_wal_lsn() and pg_stat_replication are read at different moments: a standby may have
+// replayed WAL written after the current position was read. The row's sent position is one the primary
+// had reached, so the reference is the further of the two, and a lag is never below 0.
+const behind = (reference: Lsn, lsn: Lsn | undefined): bigint | undefined => {
+  if (lsn === undefined) return undefined;
+  return reference > lsn ? reference - lsn : 0n;
+};
+
+/** Lag per standby from pg_stat_replication and the primary's pg_current_wal_lsn() (never negative). */
 export const standbyLags = (rows: readonly ReplicationRow[], currentLsn: Lsn): StandbyLag[] =>
   rows.map((r) => {
-    const flushLagBytes = r.flushLsn === undefined ? undefined : currentLsn - r.flushLsn;
-    const replayLagBytes = r.replayLsn === undefined ? undefined : currentLsn - r.replayLsn;
+    const reference = maxLsn(currentLsn, r.sentLsn) ?? currentLsn;
+    const flushLagBytes = behind(reference, r.flushLsn);
+    const replayLagBytes = behind(reference, r.replayLsn);
     return {
       name: r.applicationName,
       state: r.state,
@@ -77,8 +86,7 @@ export const standbyLags = (rows: readonly ReplicationRow[], currentLsn: Lsn): S
   });
 
 /** WAL a slot holds back on the primary, in bytes (undefined when the slot reserves none). */
-export const slotRetainedBytes = (slot: SlotRow, currentLsn: Lsn): bigint | undefined =>
-  slot.restartLsn === undefined ? undefined : currentLsn - slot.restartLsn;
+export const slotRetainedBytes = (slot: SlotRow, currentLsn: Lsn): bigint | undefined => behind(currentLsn, slot.restartLsn);
 
 /** One line per standby for a state file: `name state sync_state flush_lag=... replay_lag=...`. */
 export const renderStandbyLags = (lags: readonly StandbyLag[]): string =>

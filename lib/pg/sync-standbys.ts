@@ -1,5 +1,6 @@
 // synchronous_standby_names: parse and render its syntax, compute the value the primary wants from
 // pg_stat_replication under sync_mode off | fallback | strict, and tell which standbys are truly synchronous.
+import { quoteValue } from '../ocf/quote.ts';
 import type { ReplicationRow } from './replication-views.ts';
 
 /** What the primary does about synchronous replication. */
@@ -29,7 +30,7 @@ const tokenize = (value: string): Token[] => {
     else out.push({ kind: 'punct', text: m[4]! });
     at = re.lastIndex;
   }
-  if (value.slice(at).trim() !== '') throw new SyntaxError(`Cannot parse synchronous_standby_names '${value}': unexpected '${value.slice(at).trim()}'`);
+  if (value.slice(at).trim() !== '') throw new SyntaxError(`Cannot parse synchronous_standby_names ${quoteValue(value)}: unexpected ${quoteValue(value.slice(at).trim())}`);
   return out;
 };
 
@@ -38,11 +39,11 @@ const readNames = (tokens: Token[], value: string): string[] => {
   const names: string[] = [];
   for (let i = 0; i < tokens.length; i += 2) {
     const t = tokens[i]!;
-    if (t.kind === 'punct' && t.text !== '*') throw new SyntaxError(`Cannot parse synchronous_standby_names '${value}': expected a name, got '${t.text}'`);
+    if (t.kind === 'punct' && t.text !== '*') throw new SyntaxError(`Cannot parse synchronous_standby_names ${quoteValue(value)}: expected a name, got ${quoteValue(t.text)}`);
     names.push(t.text);
     const sep = tokens[i + 1];
     if (sep !== undefined && !(sep.kind === 'punct' && sep.text === ',')) {
-      throw new SyntaxError(`Cannot parse synchronous_standby_names '${value}': expected ',' after '${t.text}'`);
+      throw new SyntaxError(`Cannot parse synchronous_standby_names ${quoteValue(value)}: expected ',' after ${quoteValue(t.text)}`);
     }
   }
   return names;
@@ -61,10 +62,10 @@ export const parseSyncStandbyNames = (value: string): SyncStandbySpec | undefine
   }
   const num = rest[0]?.kind === 'num' && rest[1]?.text === '(' ? Number(rest[0].text) : undefined;
   if (num === undefined) {
-    if (rest !== tokens) throw new SyntaxError(`Cannot parse synchronous_standby_names '${value}': expected '(' after ${head.text.toUpperCase()} n`);
+    if (rest !== tokens) throw new SyntaxError(`Cannot parse synchronous_standby_names ${quoteValue(value)}: expected '(' after ${head.text.toUpperCase()} n`);
     return { method, num: 1, names: readNames(tokens, value) };
   }
-  if (rest[rest.length - 1]?.text !== ')') throw new SyntaxError(`Cannot parse synchronous_standby_names '${value}': missing ')'`);
+  if (rest[rest.length - 1]?.text !== ')') throw new SyntaxError(`Cannot parse synchronous_standby_names ${quoteValue(value)}: missing ')'`);
   return { method, num, names: readNames(rest.slice(2, -1), value) };
 };
 

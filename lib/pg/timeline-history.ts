@@ -1,5 +1,6 @@
 // Timeline history files (pg_wal/<TLI>.history) and the divergence test: does our WAL go past the
 // point where the other side's timeline forked from ours (an old primary that wrote after the fork)?
+import { quoteValue } from '../ocf/quote.ts';
 import { formatLsn, isLsnText, parseLsn, type Lsn } from './lsn.ts';
 
 /** One line of a history file: timeline `parentTimeline` ended at `switchLsn` and the next one began. */
@@ -17,7 +18,7 @@ export const parseTimelineHistory = (text: string, file = 'history file'): Histo
     if (line === '' || line.startsWith('#')) return;
     const [tli, lsn, ...reason] = line.split(/\s+/);
     if (!/^\d+$/.test(tli ?? '') || !isLsnText(lsn ?? '')) {
-      throw new SyntaxError(`Cannot parse ${file}:${i + 1}: expected '<timeline> <switch LSN> <reason>', got '${line}'`);
+      throw new SyntaxError(`Cannot parse ${file}:${i + 1}: expected '<timeline> <switch LSN> <reason>', got ${quoteValue(line)}`);
     }
     const entry = { parentTimeline: Number(tli), switchLsn: parseLsn(lsn!), reason: reason.join(' ') };
     const prev = out[out.length - 1];

@@ -1,4 +1,5 @@
 // PostgreSQL versions: PG_VERSION of a data directory, `postgres --version`, major version comparison.
+import { quoteValue } from '../ocf/quote.ts';
 
 /** A major version as PostgreSQL names it: '15', '10', '9.6'. */
 export type PgMajor = string;
@@ -6,14 +7,14 @@ export type PgMajor = string;
 /** The major version of a version text: '15.18' -> '15', '9.6.24' -> '9.6', '16beta1' -> '16'. */
 export const majorOf = (version: string): PgMajor => {
   const m = /^(\d+)(?:\.(\d+))?/.exec(version.trim());
-  if (!m) throw new SyntaxError(`Cannot read a PostgreSQL version from '${version}'`);
+  if (!m) throw new SyntaxError(`Cannot read a PostgreSQL version from ${quoteValue(version)}`);
   return Number(m[1]) >= 10 ? m[1]! : `${m[1]}.${m[2] ?? '0'}`;
 };
 
 /** Parses the PG_VERSION file of a data directory ('15\n'). */
 export const parsePgVersionFile = (text: string): PgMajor => {
   const v = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(v)) throw new SyntaxError(`Cannot parse PG_VERSION: '${v}' is not a major version`);
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new SyntaxError(`Cannot parse PG_VERSION: ${quoteValue(v)} is not a major version`);
   return majorOf(v);
 };
 
@@ -30,7 +31,7 @@ export interface BinaryVersion {
 export const parseBinaryVersion = (output: string): BinaryVersion => {
   const line = output.trim().split('\n')[0] ?? '';
   const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*(?:(?:devel|alpha|beta|rc)\d*)?)/.exec(line) ?? /^PostgreSQL\s+(\d+(?:\.\d+)*\S*)/.exec(line);
-  if (!m) throw new SyntaxError(`Cannot parse a PostgreSQL version from '${line}'`);
+  if (!m) throw new SyntaxError(`Cannot parse a PostgreSQL version from ${quoteValue(line)}`);
   return { version: m[1]!, major: majorOf(m[1]!), text: line };
 };
 

@@ -30,7 +30,7 @@ const role = (s: SideSnapshot): string => (s.wasPrimary ? 'primary' : 'standby')
 
 const keep = (ours: SideSnapshot, theirs: SideSnapshot, why: string): Direction => ({
   rejoin: false,
-  reason: `${why}: ${ours.name} keeps its data and does not follow ${theirs.name}; ${theirs.name} is the side to rejoin (stop it; its start or stop_as=standby rewinds it onto ${ours.name})`,
+  reason: `${why}: ${ours.name} keeps its data and does not follow ${theirs.name}; ${theirs.name} is the side to rejoin (stop it, make ${ours.name} the primary again, then the start or stop_as=standby of ${theirs.name} rewinds it onto ${ours.name})`,
 });
 
 /**

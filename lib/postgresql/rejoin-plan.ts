@@ -12,8 +12,14 @@ export interface ForkPoint {
   lsn: Lsn;
 }
 
-/** The step a rejoin takes, with the sentence that explains it; `discard` is set when WAL of ours is given up. */
+/**
+ * The step a rejoin takes, with the sentence that explains it; `discard` is set when WAL of ours is
+ * given up. keep: our data is not to be given up to this primary (we are on the newer timeline, or
+ * cannot tell): run as a standby as we are, which cannot follow it but stays visible to every
+ * peer check as the newer timeline.
+ */
 export type RejoinStep =
+  | { step: 'keep'; reason: string }
   | { step: 'follow'; reason: string }
   | { step: 'rewind'; reason: string; discard: ForkPoint | undefined }
   | { step: 'rebuild'; reason: string; discard?: ForkPoint | undefined }
@@ -79,7 +85,7 @@ export const planRejoin = (ours: OurSide, primary: PrimarySide, o: RejoinOptions
     { name: ours.name ?? 'this node', systemId: ours.systemId, timeline: ours.timeline, history: ours.history, lsn: ours.lastRecordLsn, wasPrimary: ours.wasPrimary === true },
     { name: primary.name, systemId: primary.systemId, timeline: primary.timeline, history: primary.history, lsn: primary.lsn, wasPrimary: true },
   );
-  if (!direction.rejoin) return { step: 'refuse', reason: direction.reason };
+  if (!direction.rejoin) return { step: 'keep', reason: direction.reason };
   const d = findDivergence(ours, primary);
   if (d.diverged) {
     const fork = d.forkLsn !== undefined && d.forkTimeline !== undefined ? { timeline: d.forkTimeline, lsn: d.forkLsn } : undefined;

@@ -153,6 +153,8 @@ describe('db_sync agent', () => {
   it('a run killed half-way (rsync SIGKILLed) fails with a reason and leaves the previous copy as it was, startable', async () => {
     const target = join(work, 'rs', 'data');
     const before = fingerprint(target);
+    // About 30 MB new since the last copy: at 4 MB/s the run is still copying when its rsync is killed.
+    await src.sql("CREATE TABLE bulk AS SELECT g, repeat(md5(g::text), 8) AS v FROM generate_series(1, 100000) g");
     const running = callAgentAsync(AGENT, 'run', { ...rsyncParams(target), rsync_bwlimit: '4000' }, env());
     const [pid] = await waitFor('the copy\'s rsync to run', () => {
       const pids = pidsWith(`${target}.db_sync-new/`);
@@ -282,5 +284,44 @@ describe('db_sync agent', () => {
     assert.equal(old.code, 1);
     assert.match(old.reason ?? '', /the last good copy is \d+ s old \(rsync from 127\.0\.0\.1:\d+, \d+ bytes, \d+ moved in \d+ s\), older than max_age=1/);
     assert.equal(call('stop', once).code, 0);
+  });
+  it('pg_dump and pg_dumpall: under write load the target server gets every committed row and the large object; pg_dumpall the role too', async () => {
+    await src.sql(`CREATE ROLE app_reader LOGIN;
+      CREATE TABLE docs (id int PRIMARY KEY, blob oid);
+      INSERT INTO docs VALUES (1, lo_from_bytea(0, convert_to('large object contents', 'UTF8')));
+      GRANT SELECT ON t TO app_reader;`);
+    const tgt = await createPrimary({ name: 'tgt' });
+    const params = (method: string): Record<string, string> => ({
+      ...base(tgt.dataDir), method, target_host: tgt.socketDir, target_port: String(tgt.port), databases: 'postgres',
+    });
+    const check = async (before: number): Promise<void> => {
+      const maxId = Number(await tgt.sql('SELECT max(id) FROM t'));
+      assert.ok(maxId >= before, `the target ends at id ${maxId}, before the ${before} committed ahead of the run`);
+      assert.equal(await tgt.sql(`SELECT count(*) FROM t WHERE id <= ${maxId}`), await src.sql(`SELECT count(*) FROM t WHERE id <= ${maxId}`));
+      assert.equal(await tgt.sql(digestSql(maxId)), await src.sql(digestSql(maxId)));
+      assert.equal(await tgt.sql('SELECT sum(bal) FROM acct'), '0');
+      assert.equal(await tgt.sql("SELECT convert_from(lo_get(blob), 'UTF8') FROM docs WHERE id = 1"), 'large object contents');
+    };
+    for (const method of ['pg_dump', 'pg_dumpall']) {
+      const load = await startLoad(src, work);
+      let before: number;
+      let r;
+      try {
+        before = Number(await src.sql('SELECT max(id) FROM t'));
+        r = await callAgentAsync(AGENT, 'run', params(method), env()).done;
+      } finally {
+        await load.stop();
+      }
+      assert.equal(r.code, 0, r.stderr);
+      await check(before);
+    }
+    assert.equal(await tgt.sql("SELECT rolname FROM pg_roles WHERE rolname = 'app_reader'"), 'app_reader', 'pg_dumpall copied the role');
+    assert.equal(await tgt.sql("SELECT has_table_privilege('app_reader', 't', 'SELECT')"), 't', 'and the privileges with it');
+    assert.equal(state(tgt.dataDir).lastGood !== undefined, true);
+    // Restoring into the source itself would drop its objects: refused.
+    const self = call('run', { ...params('pg_dump'), target_host: src.socketDir, target_port: String(src.port) });
+    assert.equal(self.code, 1, self.stderr);
+    assert.match(self.reason ?? '', /Refusing to restore into target .*: it is the source cluster 127\.0\.0\.1:\d+ itself or a physical copy of it/);
+    await tgt.cleanup();
   });
 });

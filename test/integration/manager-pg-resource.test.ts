@@ -14,8 +14,10 @@ import { defaultResolveOptions } from '../../lib/manager/resources/invocation.ts
 import { judgeMonitor } from '../../lib/manager/resources/monitor-verdict.ts';
 import { executePlan, type ExecutorOptions } from '../../lib/manager/resources/io/plan-executor.ts';
 import { createResourceRunner } from '../../lib/manager/resources/io/resource-runner.ts';
+import { createGroupResources } from '../../lib/manager/resources/io/group-resources.ts';
+import { startPgProbe } from '../../lib/manager/pg/io/pg-probe.ts';
 import { agentPath } from '../helpers/agent.ts';
-import { cleanupAllPg, createStreamingPair, waitFor, type PgInstance } from '../helpers/pg.ts';
+import { cleanupAllPg, createStreamingPair, PG_USER, waitFor, type PgInstance } from '../helpers/pg.ts';
 
 let a: PgInstance;
 let b: PgInstance;
@@ -104,4 +106,40 @@ it('a take the agent refuses (a primary runs on the peer) is handed over, and th
   assert.deepEqual(out.giveUp?.runs.map((r) => r.step.what), ['demote postgresql_' + a.dataDir.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]/g, '_')]);
   assert.equal(await a.sql('SELECT pg_is_in_recovery()'), 't');
   assert.equal(await b.sql('SELECT pg_is_in_recovery()'), 'f');
+});
+
+it('a crashed primary postmaster: the probe notices, restartNow stops, starts and promotes it again in place', async () => {
+  const g = group(b);
+  const resources = createGroupResources({
+    runner: executor('b').runner, cluster: { node: 'b', nodes: ['a', 'b'] }, timeoutsMs: TIMEOUTS, monitorIntervalMs: 10_000, maxRestarts: 1, retryDelayMs: 200,
+    onRun: executor('b').onRun,
+  });
+  let crashed: (() => void) | undefined;
+  const noticed = new Promise<number>((resolve) => { crashed = () => resolve(performance.now()); });
+  const probe = startPgProbe({
+    pgdata: b.dataDir, target: { host: b.socketDir, port: b.port, user: PG_USER, connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 },
+    osUser: PG_USER, queryIntervalMs: 500, onPostmasterChange: (st) => { if (st === 'crashed') crashed?.(); },
+  });
+  try {
+    await waitFor('the probe to see b as primary', async () => (await probe.refresh()).role === 'primary', 10_000);
+    const pid = probe.snapshot().pid!;
+    const killedAt = performance.now();
+    process.kill(pid, 'SIGKILL');
+    const seenAt = await noticed;
+    // PostgreSQL's lock-file check (kill(pid, 0)) sees the dead postmaster until its parent reaps it.
+    await waitFor(`b's postmaster ${pid} to be reaped`, () => !existsSync(`/proc/${pid}`), 15_000);
+    const reapedAt = performance.now();
+    const out = await resources.restartNow(g, 0, true, `the postmaster (pid ${pid}) crashed`);
+    const doneAt = performance.now();
+    console.log(`# crash noticed after ${Math.round(seenAt - killedAt)} ms, reaped after ${Math.round(reapedAt - killedAt)} ms; restarted in place and promoted ${Math.round(doneAt - killedAt)} ms after the kill (the restart itself: ${Math.round(doneAt - reapedAt)} ms)`);
+    assert.equal(out.result, 'restarted', out.sentence);
+    assert.deepEqual(out.restart?.runs.map((r) => r.step.action), ['stop', 'start', 'notify', 'promote', 'notify']);
+    assert.equal(await b.sql('SELECT pg_is_in_recovery()'), 'f');
+    assert.equal(await b.sql('SELECT count(*) FROM m'), '400');
+    await waitFor('the probe to see b as primary again', async () => (await probe.refresh()).role === 'primary', 10_000);
+    // The limit (1) is spent: the next failure is a fail-over.
+    assert.equal((await resources.restartNow(g, 0, true, 'crashed again')).result, 'fail-over');
+  } finally {
+    await probe.close();
+  }
 });

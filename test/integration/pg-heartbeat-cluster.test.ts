@@ -242,7 +242,7 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
     // discarded-transactions report would count the table as a system catalog).
     sql(node('hba'), 'CREATE TABLE pgbeat_rows (id int PRIMARY KEY, note text)');
     assert.ok(await waitUntil(() => /Initial resource acquisition complete/.test(node('hba').log()), { timeoutMs: 20_000 }), node('hba').logs());
-    assert.match(node('hba').log(), /Running \/etc\/ha\.d\/+resource\.d\/pgbeat-postgresql \/var\/lib\/pgbeat-lab\/data 192\.0\.2\.100 \S+ pghost=\S+ repuser=replicator sync_mode=off start/);
+    assert.match(node('hba').log(), /Running \/etc\/ha\.d\/+resource\.d\/pgbeat-postgresql \/var\/lib\/pgbeat-lab\/data 192\.0\.2\.100 \S+ pghost=\S+ repuser=replicator sync_mode=off report_dir=\/var\/lib\/pgbeat-lab\/log start/);
     assert.doesNotMatch(node('hba').log(), /Giving up resources due to failure/);
     for (const n of ['hba', 'hbb']) {
       const s = node(n).run([HEARTBEAT, '-s']);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { connectLean, PasswordRequired } from '../../lib/pg/io/lean-connection.ts';
 import { readControlHead } from '../../lib/pg/io/controldata.ts';
 import type { PgTarget } from '../../lib/pg/io/client.ts';
-import { localSession } from '../../lib/postgresql/io/local-session.ts';
+import { connectLocal } from '../../lib/pg/io/local-session.ts';
 import { cleanupAllPg, createStreamingPair, PG_USER, type PgInstance } from '../helpers/pg.ts';
 
 let primary: PgInstance;
@@ -107,7 +107,7 @@ it('a server that asks for a password gets PasswordRequired, and the local sessi
   try {
     await assert.rejects(connectLean(target(primary, 'pwuser')), (e: unknown) => e instanceof PasswordRequired && /asks for a password \(SASL\)/.test((e as Error).message));
     process.env['PGPASSWORD'] = 'secret-1';
-    const s = await localSession({ local: target(primary, 'pwuser'), p: { system_user: 'root' } as never });
+    const s = await connectLocal(target(primary, 'pwuser'));
     try {
       assert.deepEqual(await s.query('SELECT current_user AS u'), [{ u: 'pwuser' }]);
     } finally {

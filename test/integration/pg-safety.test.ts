@@ -99,7 +99,7 @@ it('refuses to promote while a running peer rejects the login, naming the peer a
   assert.equal(await b.sql('SELECT pg_is_in_recovery()'), 't');
 });
 
-it('of two primaries on two timelines, the primitive stop never rewinds the newer one; the older one is rewound with its report, and its server log survives in report_dir', async () => {
+it('of two primaries on two timelines, the primitive stop never rewinds the newer one (it runs on as a standby of its own data); the older one is rewound with its report once the newer is primary again, and its server log survives in report_dir', async () => {
   // A partition: b is promoted by hand while a still runs as primary on timeline 3.
   assert.equal((await b.ctl.promote({ timeoutMs: 30_000 })).failed, false);
   await waitFor('b is primary', async () => (await b.sql('SELECT pg_is_in_recovery()')) === 'f');
@@ -109,22 +109,36 @@ it('of two primaries on two timelines, the primitive stop never rewinds the newe
   const digest = "SELECT count(*) || ':' || sum(hashtext(id || side)) FROM t";
   const bBefore = await b.sql(digest);
 
+  // The primitive stop on the newer primary: a clean shutdown, then it runs as a standby with its
+  // data as it was, which cannot follow the stale a and tells every peer check of timeline 4.
   const stopB = call(b, a, 'stop', { mode: 'primitive' });
   assert.equal(stopB.code, 0, stopB.stderr);
-  assert.match(stopB.stderr, /ERROR: the primary stopped, but it stays stopped instead of running as a standby: Cannot rejoin .*: b \(primary\) is on timeline 4 at .*, newer than primary_host's timeline 3: .*b keeps its data and does not follow primary_host/);
+  assert.match(stopB.stderr, /ERROR: .* keeps its data and runs as a standby that does not follow primary_host .*: b \(primary\) is on timeline 4 at .*, newer than primary_host's timeline 3: .*primary_host is the side to rejoin/);
   assert.doesNotMatch(stopB.stderr, /pg_rewind|Rebuilding/);
-  assert.equal(existsSync(join(b.dataDir, 'postmaster.pid')), false, 'b is stopped');
-  assert.equal(existsSync(join(b.dataDir, 'standby.signal')), false, 'b was not made a standby');
+  assert.equal(await b.sql('SELECT pg_is_in_recovery()'), 't');
+  assert.equal(await b.sql(digest), bBefore, 'b kept every row it acknowledged');
   assert.deepEqual(files(b, 'discarded'), [], 'nothing of b was discarded');
-  // The operator (or the manager) starts b again: all it acknowledged is there.
-  await b.start();
+  // Its monitor and a repeated stop leave it so, with the reason.
+  const again = call(b, a, 'stop', { mode: 'primitive' });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /ERROR: the standby .* does not stream while primary_host runs as primary, and is left as it is: b \(standby\) is on timeline 4/);
+
+  // The stale side's stop: no primary runs (b is a standby), so a comes back as a standby unchecked;
+  // then b takes the primary role back, and a's next stop rewinds it onto b, report first.
+  const stopStale = call(a, b, 'stop', { mode: 'primitive' });
+  assert.equal(stopStale.code, 0, stopStale.stderr);
+  assert.equal(await a.sql('SELECT pg_is_in_recovery()'), 't');
+  const startB = call(b, a, 'start', { mode: 'primitive' });
+  assert.equal(startB.code, 0, startB.stderr);
+  assert.match(startB.stderr, /promotion check: b at timeline 4 at .* is the best reachable node \[a: standby tl 3\]/);
   assert.equal(await b.sql(digest), bBefore);
 
   const logBefore = readFileSync(serverLogOf(a), 'utf8');
-  assert.match(logBefore, /database system is ready to accept read-only connections/, 'a\'s server log from its start as a standby');
+  assert.match(logBefore, /database system is ready to accept read-only connections/, 'a\'s server log from its starts as a standby');
   writeFileSync(join(a.dataDir, 'pgbeat-server.log'), 'a server log an older pgbeat kept in pgdata\n');
   const stopA = call(a, b, 'stop', { mode: 'primitive' });
   assert.equal(stopA.code, 0, stopA.stderr);
+  assert.match(stopA.stderr, /the standby does not stream .* rejoining it/);
   assert.match(stopA.stderr, /pg_rewind discards 3 committed transaction\(s\)/);
   await streams(b, a);
   await waitFor('a replays b', async () => (await a.sql(digest)) === bBefore, 30_000);

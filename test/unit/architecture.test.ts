@@ -85,8 +85,6 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   'lib/net': CORE,
   'lib/pacemaker': CORE,
   'lib/manager': MANAGER_MAY,
-  // The pgbeat command line (moving into lib/manager/io): the manager's entry point.
-  'lib/heartbeat': ['lib/manager', ...MANAGER_MAY],
   // Core, bottom up: log is the ground floor, exec may log, the OCF contract uses both.
   'lib/ocf': ['lib/log', 'lib/exec', 'lib/version.ts'],
   'lib/exec': ['lib/log'],

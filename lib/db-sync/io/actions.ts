@@ -12,7 +12,7 @@ import { writeErr } from '../../log/io/out.ts';
 import { processArgv } from '../../exec/io/own-process.ts';
 import { which } from '../../exec/io/which.ts';
 import { processAlive, postmasterStatus } from '../../pg/io/postmaster.ts';
-import type { SyncParams } from '../params.ts';
+import { isDumpMethod, type SyncParams } from '../params.ts';
 import { syncPaths, targetKey } from '../paths.ts';
 import { ageVerdict } from '../state.ts';
 import { nextRunDelayMs, parseSupervisor, renderSupervisor } from '../supervisor.ts';
@@ -47,6 +47,8 @@ export const validateSync: ActionHandler<SyncParams> = async ({ params: p }) => 
   if (p.method === 'basebackup' && !existsSync(join(p.bindir, 'pg_basebackup'))) {
     throw new OcfError(OCF_ERR_INSTALLED, `pg_basebackup not found in bindir ${p.bindir}`);
   }
+  const tools = isDumpMethod(p.method) ? ['pg_dump', 'pg_restore', 'pg_dumpall', 'psql'] : [];
+  for (const t of tools) if (!existsSync(join(p.bindir, t))) throw new OcfError(OCF_ERR_INSTALLED, `${t} not found in bindir ${p.bindir}`);
   if (p.method === 'rsync' && !which('rsync')) throw new OcfError(OCF_ERR_INSTALLED, 'rsync is not installed (apt-get install rsync)');
   await userIds(p.system_user);
   const parent = dirname(p.target_dir.replace(/\/+$/, ''));
@@ -168,7 +170,8 @@ export const monitorSync: ActionHandler<SyncParams> = async (input) => {
   const rec = parseSupervisor(readState(supervisorFile(input)));
   if (!rec) return OCF_NOT_RUNNING;
   if (rec.pid > 0 && !isSupervisor(rec.pid)) throw new OcfError(OCF_ERR_GENERIC, `The db_sync supervisor (PID ${rec.pid}) is gone`);
-  if (postmasterStatus(p.target_dir).alive) return OCF_SUCCESS;
+  // A copy a postmaster runs on is live (this node took over); the dump methods' target always runs.
+  if (!isDumpMethod(p.method) && postmasterStatus(p.target_dir).alive) return OCF_SUCCESS;
   const v = ageVerdict(readSyncState(syncPaths(p.target_dir, p.state_dir).state), Date.now() / 1000, p.max_age, rec.startedAt);
   if (!v.ok) throw new OcfError(OCF_ERR_GENERIC, v.reason);
   input.log.debug(v.reason);

@@ -1,7 +1,8 @@
 // The rsync method: a consistent file copy. In ONE source session: a temporary slot holds the WAL from
 // here on, pg_backup_start, rsync of the data directory (without pg_wal and the files a base backup leaves
 // out) into the building directory with hard links to the previous copy's unchanged files, pg_backup_stop;
-// then the backup_label (and tablespace_map) it returns and the WAL segments up to the backup's end.
+// then the backup_label (and tablespace_map) it returns and the WAL up to the backup's end, read over the
+// same session.
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFailure, type CommandResult } from '../../exec/result.ts';
@@ -11,15 +12,16 @@ import type { PgSession } from '../../pg/io/session.ts';
 import { parseLsn } from '../../pg/lsn.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import type { SyncParams } from '../params.ts';
-import { dataArgs, mtimeCutoff, neededWalFiles, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, listedFilesArgs, type RsyncTransport } from '../rsync-plan.ts';
+import { dataArgs, mtimeCutoff, neededWalPieces, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, type RsyncTransport } from '../rsync-plan.ts';
+import { fetchWal } from './wal-fetch.ts';
 import { ageRecentFiles } from './dirs.ts';
 import { runStreaming } from './stream-run.ts';
 
 /** The transport the parameters describe. */
 export const rsyncTransport = (p: SyncParams): RsyncTransport =>
   p.rsync_ssh_path
-    ? { kind: 'ssh', host: p.source_host, path: p.rsync_ssh_path, command: p.rsync_ssh_command }
-    : { kind: 'daemon', host: p.source_host, port: p.rsync_port, module: p.rsync_module, user: p.rsync_user || undefined, passwordFile: p.rsync_password_file || undefined };
+    ? { kind: 'ssh', host: p.rsync_host || p.source_host, path: p.rsync_ssh_path, command: p.rsync_ssh_command }
+    : { kind: 'daemon', host: p.rsync_host || p.source_host, port: p.rsync_port, module: p.rsync_module, user: p.rsync_user || undefined, passwordFile: p.rsync_password_file || undefined };
 
 /** rsync --info=progress2 lines: `  1,234,567  45%   12.34MB/s    0:00:12 ...`. */
 const rsyncProgress = (text: string): [number, number | undefined] | undefined => {
@@ -80,11 +82,13 @@ export const rsyncCopy = async (job: CopyJob, session: PgSession): Promise<CopyO
     mkdirSync(join(building, dir), { mode: 0o700 });
     chownSync(join(building, dir), job.owner.uid, job.owner.gid);
   }
-  const files = neededWalFiles(label.timeline, label.startLsn, parseLsn(stop.lsn), segmentSize);
-  const wal = await runStreaming('rsync', listedFilesArgs(t, building), { timeoutMs: job.timeoutMs, signal: job.signal, input: files.map((f) => `pg_wal/${f}\n`).join('') });
-  if (job.signal.aborted) throw new OcfError(OCF_ERR_GENERIC, 'The copy was aborted (stop or SIGTERM); the previous copy is untouched');
-  if (wal.failed) throw rsyncError(wal, `the WAL up to ${stop.lsn} (${files.length} files)`);
-  moved += parseRsyncReceived(wal.stdout) ?? 0;
+  const pieces = neededWalPieces(label.timeline, label.startLsn, parseLsn(stop.lsn), segmentSize);
+  try {
+    moved += await fetchWal(session, { walDir: join(building, 'pg_wal'), pieces, timeline: label.timeline, segmentSize: Number(segmentSize), owner: job.owner, signal: job.signal });
+  } catch (e) {
+    if (job.signal.aborted) throw new OcfError(OCF_ERR_GENERIC, 'The copy was aborted (stop or SIGTERM); the previous copy is untouched');
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot fetch the WAL from ${started?.lsn} to ${stop.lsn} from the source: ${(e as Error).message}`);
+  }
   const aged = ageRecentFiles(building, mtimeCutoff(startEpoch));
-  return { bytesMoved: moved, detail: `rsync moved ${moved} bytes; backup ${started?.lsn} to ${stop.lsn}, ${files.length} WAL files; ${aged} files changed during the copy marked for a content check next time` };
+  return { bytesMoved: moved, detail: `rsync moved ${moved} bytes; backup ${started?.lsn} to ${stop.lsn}, ${new Set(pieces.map((p) => p.name)).size} WAL segments; ${aged} files changed during the copy marked for a content check next time` };
 };

@@ -8,7 +8,7 @@ import type { PgSession } from '../../pg/io/session.ts';
 import { formatLsn } from '../../pg/lsn.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import { decideSync, isOlderCopy, type SyncVerdict } from '../direction.ts';
-import type { SyncParams } from '../params.ts';
+import { isDumpMethod, type SyncParams } from '../params.ts';
 import { syncPaths, type SyncPaths } from '../paths.ts';
 import type { SyncState } from '../state.ts';
 import { basebackupCopy } from './basebackup-copy.ts';
@@ -19,6 +19,8 @@ import { rsyncCopy } from './rsync-copy.ts';
 import { connectSource, readSourceFacts, sourceName } from './source.ts';
 import { readSyncState, writeSyncState } from './state-file.ts';
 import { copyIdentity, readTargetFacts } from './target.ts';
+import { dumpCopy } from './dump-copy.ts';
+import type { SourceFacts } from '../direction.ts';
 
 /** How a run ended. */
 export interface RunOutcome {
@@ -42,9 +44,11 @@ export interface RunRequest {
 
 // Refusals about this node's data are node-local (OCF_ERR_ARGS); the rest may clear up by themselves.
 const REFUSAL_CODE: Record<Exclude<SyncVerdict, { go: true }>['kind'], OcfCode> = {
+  'target-is-source': OCF_SUCCESS,
   'source-not-primary': OCF_ERR_GENERIC,
   'target-running': OCF_ERR_GENERIC,
   'target-newer': OCF_ERR_GENERIC,
+  'target-diverged': OCF_ERR_GENERIC,
   'target-foreign': OCF_ERR_ARGS,
   'other-cluster': OCF_ERR_ARGS,
 };
@@ -65,6 +69,25 @@ const settleAside = (paths: SyncPaths, log: Logger): void => {
 
 const copyWith = (job: CopyJob, session: PgSession): Promise<CopyOutcome> =>
   job.p.method === 'rsync' ? rsyncCopy(job, session) : basebackupCopy(job);
+
+/** The dump methods' run: restore into the target server, record the source's position as the copy's. */
+const dumpRun = async (req: RunRequest, paths: SyncPaths, session: PgSession, source: SourceFacts, owner: { uid: number; gid: number }, started: number): Promise<RunOutcome> => {
+  const { p, log } = req;
+  const job: CopyJob = { p, paths, previous: false, owner, log, signal: req.signal, progress: req.progress, timeoutMs: req.timeoutMs };
+  const copied = await dumpCopy(job, session, source);
+  const durationMs = Date.now() - started;
+  const reason = `sync done: ${copied.detail} from ${source.name} into ${p.target_host}:${p.target_port} in ${(durationMs / 1000).toFixed(1)} s`;
+  log.info(reason);
+  const now = Date.now() / 1000;
+  recordRun(paths.state, () => ({
+    lastGood: {
+      finishedAt: now, method: p.method, source: source.name, sizeBytes: copied.bytesMoved, bytesMoved: copied.bytesMoved, durationMs,
+      systemId: source.systemId, timeline: source.timeline, checkpoint: formatLsn(source.checkpointLsn),
+    },
+    lastRun: { at: now, ok: true, reason },
+  }));
+  return { code: OCF_SUCCESS, reason, skipped: false, sourceUnavailable: false };
+};
 
 /** Runs one sync; never throws for the failures a run can have (they become the outcome, which the caller logs). */
 export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
@@ -91,8 +114,13 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
       throw new OcfError(OCF_ERR_GENERIC, `Cannot reach the source: ${(e as Error).message}`);
     }
     const source = await readSourceFacts(session, sourceName(p));
+    if (isDumpMethod(p.method)) return await dumpRun(req, paths, session, source, owner, started);
     const target = readTargetFacts(paths.target);
     const verdict = decideSync(source, target, paths.target);
+    if (!verdict.go && verdict.kind === 'target-is-source') {
+      log.info(verdict.reason);
+      return { code: OCF_SUCCESS, reason: verdict.reason, skipped: true, sourceUnavailable: false };
+    }
     if (!verdict.go) {
       sourceUnavailable = verdict.kind === 'source-not-primary';
       throw new OcfError(REFUSAL_CODE[verdict.kind], verdict.reason);

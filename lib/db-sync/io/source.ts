@@ -1,7 +1,8 @@
 // The source server: one session to read where it stands (system identifier, role, timeline, checkpoint).
 import { connectPg } from '../../pg/io/client.ts';
 import type { PgSession } from '../../pg/io/session.ts';
-import { parseLsn } from '../../pg/lsn.ts';
+import { historyFileName, parseLsn } from '../../pg/lsn.ts';
+import { parseTimelineHistory, type HistoryEntry } from '../../pg/timeline-history.ts';
 import type { SourceFacts } from '../direction.ts';
 import type { SyncParams } from '../params.ts';
 
@@ -17,12 +18,26 @@ export const connectSource = (p: SyncParams, statementTimeoutMs: number): Promis
   });
 };
 
+/** The source's timeline history (pg_read_binary_file, superuser or granted); undefined when unreadable. */
+const readHistory = async (s: PgSession, timeline: number): Promise<HistoryEntry[] | undefined> => {
+  if (timeline <= 1) return [];
+  try {
+    const name = historyFileName(timeline);
+    const [row] = await s.query<{ t: string }>("SELECT convert_from(pg_read_binary_file($1), 'UTF8') AS t", [`pg_wal/${name}`]);
+    return parseTimelineHistory(String(row?.t ?? ''), name);
+  } catch {
+    return undefined;
+  }
+};
+
 /** Reads the source's facts over an open session. */
 export const readSourceFacts = async (s: PgSession, name: string): Promise<SourceFacts> => {
   const standing = await s.standing();
-  const [row] = await s.query<{ sysid: string; checkpoint: string }>(
-    'SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint',
+  const [row] = await s.query<{ sysid: string; checkpoint: string; started: string | null }>(
+    `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint,
+      floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started`,
   );
   if (!row) throw new Error(`pg_control_system() on ${name} returned no row`);
-  return { name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)) };
+  return {
+    history: await readHistory(s, standing.timeline), name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)), postmasterStart: row.started === null ? undefined : Number(row.started) };
 };

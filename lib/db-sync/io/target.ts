@@ -2,7 +2,7 @@
 // whether a postmaster runs on it) or something else.
 import { existsSync, readdirSync } from 'node:fs';
 import { readControlHead } from '../../pg/io/controldata.ts';
-import { postmasterStatus } from '../../pg/io/postmaster.ts';
+import { postmasterStatus, readPostmasterPid } from '../../pg/io/postmaster.ts';
 import type { CopyIdentity, TargetFacts } from '../direction.ts';
 
 /** The identity in `dir`'s control file, or undefined when there is none to read. */
@@ -21,5 +21,7 @@ export const readTargetFacts = (dir: string): TargetFacts => {
     return { kind: 'foreign', detail: `it holds ${entries.length} entries but no readable global/pg_control` };
   }
   const pm = postmasterStatus(dir);
-  return { kind: 'copy', identity, postmasterPid: pm.alive ? pm.pid : undefined };
+  return pm.alive
+    ? { kind: 'copy', identity, postmasterPid: pm.pid, postmasterStart: readPostmasterPid(dir)?.startTime }
+    : { kind: 'copy', identity, postmasterPid: undefined };
 };

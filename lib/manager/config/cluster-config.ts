@@ -1,12 +1,12 @@
 // The manager's whole configuration once ha.cf, haresources and authkeys are parsed and checked:
 // the one shape the core, the media and the resource side read. Times are milliseconds.
 
-/** One heartbeat medium as configured in ha.cf (every message goes out on every medium). */
+/** One heartbeat medium as configured in ha.cf (every message goes out on every medium). `at`: where it was written ("ha.cf:12"). */
 export type MediumConfig =
-  | { kind: 'bcast'; dev: string; port: number }
-  | { kind: 'mcast'; dev: string; group: string; port: number; ttl: number; loop: boolean }
-  | { kind: 'ucast'; dev: string; peer: string; port: number }
-  | { kind: 'serial'; device: string; baud: number };
+  | { kind: 'bcast'; dev: string; port: number; at?: string | undefined }
+  | { kind: 'mcast'; dev: string; group: string; port: number; ttl: number; loop: boolean; at?: string | undefined }
+  | { kind: 'ucast'; dev: string; peer: string; port: number; at?: string | undefined }
+  | { kind: 'serial'; device: string; baud: number; at?: string | undefined };
 
 /** One resource of a haresources group, as the manager will run it (always as an executable). */
 export type ResourceSpec =
@@ -69,7 +69,7 @@ export interface ClusterConfig {
   fence: Record<string, string>;
   /** Interval of the full resource monitor. */
   monitorIntervalMs: number;
-  /** Timeouts of resource actions by action name (start, stop, monitor, promote, demote, notify). */
+  /** Timeouts by action name (start, stop, monitor, promote, demote, notify) and of the fence command (fence). */
   actionTimeoutsMs: Record<string, number>;
   groups: GroupConfig[];
   auth: AuthConfig;

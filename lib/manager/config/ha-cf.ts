@@ -30,9 +30,9 @@ export interface HaCfSettings {
   haEnv: Record<string, string>;
 }
 
-/** The actions `action_timeout` accepts and their defaults (ms). */
+/** The actions `action_timeout` accepts and their defaults (ms); `fence` bounds the fence command. */
 export const DEFAULT_ACTION_TIMEOUTS_MS: Readonly<Record<string, number>> = {
-  start: 60_000, stop: 60_000, monitor: 20_000, promote: 60_000, demote: 60_000, notify: 20_000,
+  start: 60_000, stop: 60_000, monitor: 20_000, promote: 60_000, demote: 60_000, notify: 20_000, fence: 30_000,
 };
 /** Default interval of the full resource monitor (pgbeat's `monitor_interval`). */
 export const DEFAULT_MONITOR_INTERVAL_MS = 10_000;
@@ -90,6 +90,8 @@ const words = (rest: string): string[] => rest.split(/\s+/).filter((t) => t !== 
 
 const isDeviceName = (s: string): boolean => /^[A-Za-z0-9_.:@-]{1,15}$/.test(s);
 const isHostName = (s: string): boolean => /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(s);
+// A node name as uname -n may print it; at most 64 characters, the longest a packet carries.
+const isNodeName = (s: string): boolean => /^[a-z0-9_][a-z0-9_.-]{0,63}$/.test(s);
 const parsePort = (s: string): number | undefined => {
   if (!/^\d{1,5}$/.test(s)) return undefined;
   const n = Number(s);
@@ -159,7 +161,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, 'node needs at least one node name');
         for (const v of values) {
           const n = v.toLowerCase();
-          if (!isHostName(n)) p.error(line, `node name ${JSON.stringify(v)} is not a host name`);
+          if (!isNodeName(n)) p.error(line, `node name ${JSON.stringify(v)} is not a node name (letters, digits, _ . -, at most 64)`);
           else if (nodes.includes(n)) p.notice(line, `node ${n} is listed twice`);
           else nodes.push(n);
         }
@@ -185,7 +187,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, `${name} needs at least one interface`);
         for (const dev of values) {
           if (!isDeviceName(dev)) p.error(line, `${name} interface ${JSON.stringify(dev)} is not an interface name`);
-          else media.push({ kind: 'bcast', dev, port: udpport });
+          else media.push({ kind: 'bcast', dev, port: udpport, at: `${file}:${line}` });
         }
         firstUdpMediumLine ||= line;
         return;
@@ -205,7 +207,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (port === undefined) { p.error(line, `mcast port ${JSON.stringify(portText)} is not a port number 1-65535`); ok = false; }
         if (!/^[0-4]$/.test(ttlText)) { p.error(line, `mcast ttl ${JSON.stringify(ttlText)} must be 0-4 (heartbeat rejects more)`); ok = false; }
         if (loopText !== '0' && loopText !== '1') { p.error(line, `mcast loop ${JSON.stringify(loopText)} must be 0 or 1`); ok = false; }
-        if (ok) media.push({ kind: 'mcast', dev, group: g!.text, port: port!, ttl: Number(ttlText), loop: loopText === '1' });
+        if (ok) media.push({ kind: 'mcast', dev, group: g!.text, port: port!, ttl: Number(ttlText), loop: loopText === '1', at: `${file}:${line}` });
         return;
       }
       case 'ucast': {
@@ -219,7 +221,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (!isDeviceName(dev)) p.error(line, `ucast interface ${JSON.stringify(dev)} is not an interface name`);
         else if (a && a.family !== 4) p.error(line, `ucast peer ${peer} is IPv6; pgbeat heartbeats are IPv4 only`);
         else if (!a && (/^[\d.]+$/.test(peer) || !isHostName(peer))) p.error(line, `ucast peer ${JSON.stringify(peer)} is not an IPv4 address or host name`);
-        else media.push({ kind: 'ucast', dev, peer: a ? a.text : peer, port: udpport });
+        else media.push({ kind: 'ucast', dev, peer: a ? a.text : peer, port: udpport, at: `${file}:${line}` });
         firstUdpMediumLine ||= line;
         return;
       }
@@ -227,7 +229,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (values.length === 0) p.error(line, 'serial needs at least one tty');
         for (const device of values) {
           if (!device.startsWith('/')) p.error(line, `serial device ${JSON.stringify(device)} must be an absolute path such as /dev/ttyS0`);
-          else media.push({ kind: 'serial', device, baud });
+          else media.push({ kind: 'serial', device, baud, at: `${file}:${line}` });
         }
         firstSerialLine ||= line;
         return;
@@ -329,11 +331,11 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
       case 'action_timeout': {
         const [action, value, ...extra] = values;
         if (!action || !value || extra.length > 0) {
-          p.error(line, 'action_timeout takes an action and a time: action_timeout <start|stop|monitor|promote|demote|notify> <time>');
+          p.error(line, 'action_timeout takes an action and a time: action_timeout <start|stop|monitor|promote|demote|notify|fence> <time>');
           return;
         }
         if (DEFAULT_ACTION_TIMEOUTS_MS[action] === undefined) {
-          p.error(line, `action_timeout: unknown action ${JSON.stringify(action)} (start, stop, monitor, promote, demote, notify)`);
+          p.error(line, `action_timeout: unknown action ${JSON.stringify(action)} (start, stop, monitor, promote, demote, notify, fence)`);
           return;
         }
         const ms = timeValue(line, `action_timeout ${action}`, [value]);
@@ -369,7 +371,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
   }
   if (nodes.length !== 2) {
     p.error(0, nodes.length === 0
-      ? 'no node line: list both nodes (node <name> <name>), as uname -n prints them'
+      ? 'no node listed: name both nodes (node <name> <name>), as uname -n prints them'
       : `pgbeat manages exactly two nodes; ha.cf lists ${nodes.length} (${nodes.join(', ')})`);
   }
   if (media.length === 0) p.error(0, 'no heartbeat media defined: add bcast, mcast, ucast or serial');

@@ -26,8 +26,19 @@ export type Verdict =
   | { kind: 'accept'; packet: Packet; inOrder: boolean }
   | { kind: 'drop'; cause: DropCause; detail: string; packet?: Packet | undefined };
 
-/** A receiver that has seen nothing. */
-export const newReceiverState = (): ReceiverState => ({ peers: {}, drops: noDrops() });
+/**
+ * A receiver that has seen nothing in this run. `knownGenerations` (saved by earlier runs, see
+ * peerGenerations) makes packets of an older generation replays from the first packet on; without it
+ * the first packet of each peer is taken whatever its generation.
+ */
+export const newReceiverState = (knownGenerations: Readonly<Record<string, number>> = {}): ReceiverState => ({
+  peers: Object.fromEntries(Object.entries(knownGenerations).map(([node, generation]) => [node, { generation, top: -1, seen: [] }])),
+  drops: noDrops(),
+});
+
+/** Each peer's newest generation seen: what to save (when it changes) for the next run's newReceiverState. */
+export const peerGenerations = (state: ReceiverState): Record<string, number> =>
+  Object.fromEntries(Object.entries(state.peers).map(([node, w]) => [node, w.generation]));
 
 /** Decodes, authenticates and checks one frame for replay; returns the verdict and the next state. */
 export const receiveFrame = (state: ReceiverState, frame: Uint8Array, ctx: ReceiverContext): { verdict: Verdict; state: ReceiverState } => {

@@ -1,6 +1,7 @@
 // The typed queries the agent runs on a PostgreSQL session (role, LSNs, timeline, replication
 // views, slots, ALTER SYSTEM), over any connection that can run a query: node-postgres
 // (client.ts) or the lean connection the monitor probes with (lean-connection.ts).
+import { quoteValue } from '../../ocf/quote.ts';
 import { parseLsn, type Lsn } from '../lsn.ts';
 import type { ReplicationRow, SlotRow, WalReceiverRow } from '../replication-views.ts';
 import { quoteGucValue } from '../auto-conf.ts';
@@ -94,18 +95,18 @@ export const sessionOver = (query: QueryFn, close: () => Promise<void>): PgSessi
     },
     slots: async () => (await query(SLOTS_SQL)).map(toSlotRow),
     createPhysicalSlot: async (name) => {
-      if (!SLOT_NAME.test(name)) throw new TypeError(`Cannot create slot '${name}': use 1-63 lower case letters, digits, _`);
+      if (!SLOT_NAME.test(name)) throw new TypeError(`Cannot create slot ${quoteValue(name)}: use 1-63 lower case letters, digits, _`);
       await query('SELECT pg_create_physical_replication_slot($1)', [name]);
     },
     dropSlot: async (name) => {
       await query('SELECT pg_drop_replication_slot($1)', [name]);
     },
     show: async (name) => {
-      if (!GUC_NAME.test(name)) throw new TypeError(`Cannot SHOW '${name}': not a setting name`);
+      if (!GUC_NAME.test(name)) throw new TypeError(`Cannot SHOW ${quoteValue(name)}: not a setting name`);
       return String((await query('SELECT current_setting($1) AS v', [name]))[0]?.['v']);
     },
     alterSystem: async (name, value) => {
-      if (!GUC_NAME.test(name)) throw new TypeError(`Cannot ALTER SYSTEM '${name}': not a setting name`);
+      if (!GUC_NAME.test(name)) throw new TypeError(`Cannot ALTER SYSTEM ${quoteValue(name)}: not a setting name`);
       // Utility statements take no parameters: the value is quoted as a literal.
       await query(value === undefined ? `ALTER SYSTEM RESET ${name}` : `ALTER SYSTEM SET ${name} = ${quoteGucValue(value)}`);
     },

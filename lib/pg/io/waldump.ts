@@ -1,6 +1,9 @@
 // pg_waldump: read WAL records from a data directory's pg_wal (the discarded-transactions report, end of WAL).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandResult } from '../../exec/result.ts';
-import { formatLsn, type Lsn } from '../lsn.ts';
+import { DEFAULT_WAL_SEGMENT_SIZE, formatLsn, type Lsn } from '../lsn.ts';
+import { walReadLimit } from '../wal-read-limit.ts';
 import { parseWaldump, parseWaldumpEnd, type WalEnd, type WalRecord } from '../waldump-report.ts';
 import { PgToolError, runPgTool, type PgTools } from './tool.ts';
 
@@ -39,11 +42,30 @@ export const waldumpArgs = (r: WalRange): string[] => {
   return args;
 };
 
+/**
+ * The range with an end at the last segment file of its timeline when it has none (walReadLimit:
+ * pg_waldump would otherwise wait 5 s for a segment that never comes).
+ */
+const bounded = <R extends Omit<WalRange, 'end'> & { end?: Lsn | undefined }>(range: R): R => {
+  if (range.end !== undefined) return range;
+  try {
+    const dir = /(^|\/)pg_wal\/?$/.test(range.walDir) ? range.walDir : join(range.walDir, 'pg_wal');
+    const names = readdirSync(dir);
+    const any = names.find((n) => /^[0-9A-F]{24}$/.test(n));
+    const segmentSize = any === undefined ? DEFAULT_WAL_SEGMENT_SIZE : BigInt(statSync(join(dir, any)).size);
+    return { ...range, end: walReadLimit(names, range.timeline, range.start, segmentSize) };
+  } catch {
+    return range;
+  }
+};
+
 /** Reads records with pg_waldump (TZ=UTC so commit times are in UTC); throws PgToolError on real failures. */
-export const readWal = async (tools: PgTools, range: WalRange): Promise<WalRead> => {
+export const readWal = async (tools: PgTools, unbounded: WalRange): Promise<WalRead> => {
+  const range = bounded(unbounded);
   const result = await runPgTool(tools, 'pg_waldump', waldumpArgs(range), { timeoutMs: range.timeoutMs, env: { TZ: 'UTC' } });
   const records = parseWaldump(result.stdout);
-  if (!result.failed) return { records, endOfWal: false, result };
+  // Stopping at the limit bounded() set is stopping at the end of the WAL that is there.
+  if (!result.failed) return { records, endOfWal: range.end !== unbounded.end, result };
   if (result.exitCode === 1 && END_OF_WAL.test(result.stderr)) return { records, endOfWal: true, result };
   throw new PgToolError(result, `Cannot read WAL on timeline ${range.timeline} from ${formatLsn(range.start)} in ${range.walDir}`);
 };
@@ -54,7 +76,8 @@ export const readWal = async (tools: PgTools, range: WalRange): Promise<WalRead>
  * when the WAL ends at a missing segment (endLsn is then lastRecordLsn + record length, without
  * alignment). undefined when no valid record follows `start`.
  */
-export const findWalEnd = async (tools: PgTools, range: Omit<WalRange, 'end' | 'limit' | 'rmgrs'>): Promise<WalEnd | undefined> => {
+export const findWalEnd = async (tools: PgTools, unbounded: Omit<WalRange, 'end' | 'limit' | 'rmgrs'>): Promise<WalEnd | undefined> => {
+  const range = bounded(unbounded);
   const quiet = await runPgTool(tools, 'pg_waldump', ['-q', ...waldumpArgs(range)], { timeoutMs: range.timeoutMs });
   const end = parseWaldumpEnd(quiet.stderr);
   if (end) return end;

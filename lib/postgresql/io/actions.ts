@@ -19,7 +19,6 @@ import { inspectOnce, waitForState } from './wait.ts';
 import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
 import { isStalled } from '../stalled-standby.ts';
-import { localSession } from './local-session.ts';
 import { existsButNotADirectory } from '../../pg/io/pgdata.ts';
 
 type Input = ActionInput<PgParams>;
@@ -123,7 +122,7 @@ const envUnlessUninstalled = async (input: Input): Promise<PgEnv | undefined> =>
  * `stop` on the node without the group is where this happens (README).
  */
 const recheckIdleStandby = async (env: PgEnv, i: Inspection): Promise<void> => {
-  const session = await localSession(env);
+  const session = await env.instance.session();
   let status: string;
   try {
     status = (await session.walReceiver())?.status ?? 'none';
@@ -160,8 +159,8 @@ export const stopPg = async (input: Input): Promise<OcfCode> => {
         else await recheckIdleStandby(env, now);
       } catch (e) {
         // The primary is down, which is all stop promises (a failed stop would get this node
-        // fenced or rebooted); the standby can be started later. A refusal to follow a stale
-        // primary lands here too: the data directory stays as it was, and the log says why.
+        // fenced or rebooted); the standby can be started later. A rejoin refusal (another
+        // database cluster, no way to rewind) lands here: the data directory stays as it was.
         env.log.err(`the primary stopped, but it stays stopped instead of running as a standby: ${(e as Error).message}`);
       }
     }

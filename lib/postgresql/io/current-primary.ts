@@ -3,6 +3,8 @@
 import type { Lsn } from '../../pg/lsn.ts';
 import { parseTimelineHistory, type HistoryEntry } from '../../pg/timeline-history.ts';
 import { openReplicationSession } from '../../pg/io/peer.ts';
+import { PgConnectError } from '../../pg/connect-error.ts';
+import { classifyPeerError } from '../../pg/peer-failure.ts';
 import type { PgEnv } from './env.ts';
 
 /** The running primary found through primary_host or the peers. */
@@ -47,7 +49,9 @@ export const findCurrentPrimary = async (env: PgEnv): Promise<CurrentPrimary | u
       const history = parseTimelineHistory(text, `${c.name}'s history of timeline ${id.timeline}`);
       return { ...c, systemId: id.systemId, timeline: id.timeline, lsn: id.lsn, history };
     } catch (e) {
-      env.log.info(`rejoin: ${c.name} (${c.host}:${c.port}) not usable: ${(e as Error).message}`);
+      // A server that runs but will not answer may be the primary we cannot check against: say so louder.
+      const kind = classifyPeerError({ phase: e instanceof PgConnectError ? 'connect' : 'query', code: (e as { code?: string }).code, message: (e as Error).message });
+      (kind === 'unknown' ? env.log.warn : env.log.info)(`rejoin: ${c.name} (${c.host}:${c.port}) not usable: ${(e as Error).message}`);
     } finally {
       await session?.close();
     }

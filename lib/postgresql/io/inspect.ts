@@ -3,13 +3,11 @@ import { classifyInstance, ISREADY, type InstanceClassification } from '../../pg
 import { isServerFull } from '../../pg/connect-error.ts';
 import type { ControlData } from '../../pg/controldata.ts';
 import type { PgSession, Standing } from '../../pg/io/session.ts';
-import { readControlData, readControlHead } from '../../pg/io/controldata.ts';
+import { readControlHead } from '../../pg/io/controldata.ts';
 import { pgIsReady } from '../../pg/io/isready.ts';
 import { postmasterStatus } from '../../pg/io/postmaster.ts';
-import { runLight } from '../../exec/io/run-light.ts';
 import { maxLsn, type Lsn } from '../../pg/lsn.ts';
 import type { PgEnv } from './env.ts';
-import { localSession } from './local-session.ts';
 import { standbyReplayTimeline } from './replay-position.ts';
 
 /** The local instance: its classification, and what the probes saw. */
@@ -29,7 +27,7 @@ export interface Inspection extends InstanceClassification {
 
 const controlOrUndefined = async (env: PgEnv): Promise<ControlData | undefined> => {
   try {
-    return await readControlData({ ...env.tools, runner: runLight }, env.p.pgdata, { timeoutMs: env.left(10_000), asRoot: true });
+    return await env.instance.controlData(env.left(10_000));
   } catch (e) {
     env.log.debug(`pg_controldata: ${(e as Error).message}`);
     return undefined;
@@ -49,7 +47,7 @@ export const inspect = async (env: PgEnv): Promise<Inspection> => {
   let full = false;
   if (pm.alive) {
     try {
-      session = await localSession(env, Math.min(3_000, env.left()));
+      session = await env.instance.session(Math.min(3_000, env.left()));
       standing = await session.standing();
       isready = ISREADY.accepting;
     } catch (e) {

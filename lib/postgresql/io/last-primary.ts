@@ -4,7 +4,6 @@ import { readState } from '../../ocf/io/state-dir.ts';
 import { readPostmasterPid } from '../../pg/io/postmaster.ts';
 import { furthestSighting, sightingFromReceiver, sightingFromState, type PrimarySighting } from '../last-primary.ts';
 import type { PgEnv } from './env.ts';
-import { localSession } from './local-session.ts';
 
 /** The furthest known position of the primary; undefined when nothing was heard. */
 export const lastPrimarySighting = async (env: PgEnv): Promise<PrimarySighting | undefined> => {
@@ -12,7 +11,7 @@ export const lastPrimarySighting = async (env: PgEnv): Promise<PrimarySighting |
   const recorded = sightingFromState(readState(env.stateFile), startedAt);
   let live: PrimarySighting | undefined;
   try {
-    const session = await localSession(env, Math.min(2_000, env.left()));
+    const session = await env.instance.session(Math.min(2_000, env.left()));
     try {
       live = sightingFromReceiver(await session.walReceiver(), 'heard by the WAL receiver');
     } finally {

@@ -10,7 +10,6 @@ import type { Inspection } from './inspect.ts';
 import { askPeers, describePeers } from './peers.ts';
 import { ensurePeerSlots, syncKnowledge } from './duties.ts';
 import { waitForState } from './wait.ts';
-import { localSession } from './local-session.ts';
 import { lastPrimarySighting } from './last-primary.ts';
 import { readPublishedPositions } from './pacemaker-duty.ts';
 import { forgetFormerPrimary, isFormerPrimary } from './former-primary.ts';
@@ -85,7 +84,7 @@ export const promoteStandby = async (env: PgEnv): Promise<void> => {
   env.log.info(`Promoting ${env.p.pgdata}`);
   const started = Date.now();
   // One session serves the promotion and, once it is done, the slots (a connection outlives it).
-  const session = await localSession(env);
+  const session = await env.instance.session();
   try {
     if (!(await promoteBySql(env, session))) {
       const r = await env.ctl.promote({ timeoutMs: env.left() });

@@ -53,6 +53,9 @@ const act = async (r: Rejoin, step: RejoinStep): Promise<void> => {
   switch (step.step) {
     case 'follow':
       return;
+    case 'keep':
+      r.env.log.err(`${r.env.p.pgdata} keeps its data and runs as a standby that does not follow ${r.primary.name} (${r.primary.host}:${r.primary.port}): ${step.reason}`);
+      return;
     case 'refuse':
       throw refuse(r, step.reason);
     case 'rebuild':

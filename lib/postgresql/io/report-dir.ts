@@ -1,5 +1,6 @@
 // report_dir: created when missing, owned by the owner of pgdata (pg_ctl, running as that user,
 // appends the server log there); a server log left inside pgdata by an older version moved out.
+import { quoteValue } from '../../ocf/quote.ts';
 import { chownSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OCF_ERR_GENERIC } from '../../ocf/exit-codes.ts';
@@ -38,7 +39,7 @@ export const prepareReportDir = (env: PgEnv): void => {
       chownSync(env.serverLog, uid, gid);
     }
   } catch (e) {
-    throw new OcfError(OCF_ERR_GENERIC, `Cannot prepare report_dir='${dir}' for the server log and reports: ${(e as Error).message}`);
+    throw new OcfError(OCF_ERR_GENERIC, `Cannot prepare report_dir=${quoteValue(dir)} for the server log and reports: ${(e as Error).message}`);
   }
 };
 

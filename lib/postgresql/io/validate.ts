@@ -9,8 +9,6 @@ import { OcfError } from '../../ocf/ocf-error.ts';
 import { runLight } from '../../exec/io/run-light.ts';
 import { describeFailure } from '../../exec/result.ts';
 import { rewindBlocker, type ControlData } from '../../pg/controldata.ts';
-import { configuredSetting } from '../../pg/io/configured.ts';
-import { splitServerOptions } from '../../pg/server-options.ts';
 import { quoteValue } from '../../ocf/quote.ts';
 import { checkReplicationAccess, parsePgHba } from '../../pg/pg-hba.ts';
 import { parseIp } from '../../net/address.ts';
@@ -55,8 +53,7 @@ const checkHba = (env: PgEnv): void => {
   }
 };
 
-const configured = (env: PgEnv, name: string): Promise<string> =>
-  configuredSetting(env.tools, env.p.pgdata, name, { options: splitServerOptions(env.p.start_opts), timeoutMs: 10_000 });
+const configured = (env: PgEnv, name: string): Promise<string> => env.instance.configured(name, 10_000);
 
 /**
  * The WAL settings the server runs with: pg_control's while it runs; for a stopped server, what its
@@ -64,7 +61,7 @@ const configured = (env: PgEnv, name: string): Promise<string> =>
  * pg_control still says wal_log_hints=off whatever postgresql.conf sets.
  */
 const walSettings = async (env: PgEnv, cd: ControlData): Promise<ControlData> => {
-  if (postmasterStatus(env.p.pgdata).alive) return cd;
+  if (env.instance.running()) return cd;
   try {
     const [walLevel, hints, fpw] = await Promise.all(['wal_level', 'wal_log_hints', 'full_page_writes'].map((n) => configured(env, n)));
     return { ...cd, walLevel: walLevel!, walLogHints: hints === 'on', fullPageWrites: fpw === 'on' };

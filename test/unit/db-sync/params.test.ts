@@ -19,6 +19,7 @@ const bad: { name: string; raw: Record<string, string>; says: RegExp }[] = [
   { name: 'no target_dir', raw: { source_host: 'x' }, says: /Parameter target_dir is required/ },
   { name: 'a relative target_dir', raw: { ...ok, target_dir: 'main' }, says: /target_dir='main': must be an absolute path/ },
   { name: 'rsync without a module or ssh path', raw: { ...ok, method: 'rsync' }, says: /method=rsync needs rsync_module .* or rsync_ssh_path/ },
+  { name: 'rsync with a socket directory as source and no rsync_host', raw: { ...ok, source_host: '/run/postgresql', method: 'rsync', rsync_module: 'pg' }, says: /source_host='\/run\/postgresql' is a socket directory: set rsync_host/ },
   { name: 'both transports', raw: { ...ok, method: 'rsync', rsync_module: 'pg', rsync_ssh_path: '/pg' }, says: /Set one of rsync_module \('pg'\) and rsync_ssh_path/ },
   { name: 'max_age not above interval', raw: { ...ok, interval: '600', max_age: '300' }, says: /max_age=300 must be longer than interval=600/ },
 ];

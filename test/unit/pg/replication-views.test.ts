@@ -31,3 +31,21 @@ test('slotRetainedBytes() and renderSlots() show the WAL a slot holds back', () 
   assert.equal(slotRetainedBytes({ ...slot, restartLsn: undefined }, 1n), undefined);
   assert.equal(renderSlots([slot], parseLsn('0/5000000')), 'node2 type=physical active=f restart_lsn=0/3000000 retained=32.0 MiB wal_status=reserved');
 });
+
+test('standbyLags() is never negative: a standby that replayed WAL written after the current position was read (table)', () => {
+  const current = parseLsn('0/5000000');
+  const cases: [string, Partial<ReplicationRow>, bigint | undefined, bigint | undefined][] = [
+    ['replayed 248 bytes past the position read earlier (sent says so too)',
+      { sentLsn: parseLsn('0/50000F8'), flushLsn: parseLsn('0/50000F8'), replayLsn: parseLsn('0/50000F8') }, 0n, 0n],
+    ['replay ahead of the position read, sent not yet refreshed', { sentLsn: current, flushLsn: parseLsn('0/5000100'), replayLsn: parseLsn('0/5000100') }, 0n, 0n],
+    ['sent ahead: lag measured from the sent position', { sentLsn: parseLsn('0/5000100'), flushLsn: parseLsn('0/5000080'), replayLsn: parseLsn('0/5000000') }, 0x80n, 0x100n],
+    ['behind as usual', { sentLsn: current, flushLsn: parseLsn('0/4FFFF00'), replayLsn: parseLsn('0/4FFFE00') }, 0x100n, 0x200n],
+    ['nothing replayed yet', { sentLsn: undefined, flushLsn: undefined, replayLsn: undefined }, undefined, undefined],
+  ];
+  for (const [name, r, flush, replay] of cases) {
+    const [lag] = standbyLags([{ ...row, ...r }], current);
+    assert.equal(lag?.flushLagBytes, flush, name);
+    assert.equal(lag?.replayLagBytes, replay, name);
+  }
+  assert.equal(slotRetainedBytes({ slotName: 's', slotType: 'physical', active: true, restartLsn: parseLsn('0/5000100'), walStatus: 'reserved' }, current), 0n);
+});

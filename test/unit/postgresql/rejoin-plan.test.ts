@@ -98,10 +98,10 @@ test('checkRewindReadiness (validate-all): error without wal_log_hints/checksums
   assert.match(checkRewindReadiness({ rewind: true, rebuild: false }, { ...hints, fullPageWrites: false }).reason ?? '', /full_page_writes is off/);
 });
 
-test('planRejoin never rewinds nor re-clones a newer timeline onto an older primary, whatever the options', () => {
+test('planRejoin never rewinds nor re-clones a newer timeline onto an older primary, whatever the options: it keeps its data', () => {
   for (const o of [opts(), opts({ rebuild: true }), opts({ rewind: false, rebuild: true })]) {
     const s = planRejoin(ours('0/6000000', { name: 'b', timeline: 2, history: h([1, '0/3000100']), wasPrimary: true }), primary({ name: 'a', timeline: 1, history: [], lsn: parseLsn('0/7000000') }), o);
-    assert.equal(s.step, 'refuse');
+    assert.equal(s.step, 'keep');
     assert.match(s.reason, /^b \(primary\) is on timeline 2 at 0\/6000000, newer than a's timeline 1: .* b keeps its data and does not follow a; a is the side to rejoin/);
   }
 });

@@ -184,3 +184,27 @@ test('vipSchema marks ip required and unique and nothing else required', () => {
   const required = Object.entries(vipSchema).filter(([, s]) => 'required' in s && s.required).map(([n]) => n);
   assert.deepEqual(required, ['ip']);
 });
+
+const dadCases: { raw: Raw; want: boolean | RegExp; why: string }[] = [
+  { raw: { ip: '192.0.2.10' }, want: true, why: 'probing is the default' },
+  { raw: { ip: '192.0.2.10', dad: 'false' }, want: false, why: 'dad=false skips the probe' },
+  { raw: { ip: '192.0.2.10', run_arping: 'false' }, want: false, why: "IPaddr2's run_arping=false skips the IPv4 probe" },
+  { raw: { ip: '192.0.2.10', run_arping: 'true' }, want: true, why: 'run_arping=true probes' },
+  { raw: { ip: '192.0.2.10', nodad: 'true' }, want: true, why: 'nodad is for IPv6 only' },
+  { raw: { ip: '2001:db8::10', nodad: 'true' }, want: false, why: "IPaddr2's nodad=true skips IPv6 DAD" },
+  { raw: { ip: '2001:db8::10', run_arping: 'false' }, want: true, why: 'run_arping is for IPv4 only' },
+  { raw: { ip: '192.0.2.10', dad: 'false', run_arping: 'no' }, want: false, why: 'agreeing values' },
+  { raw: { ip: '192.0.2.10', dad: 'true', run_arping: 'false' }, want: /run_arping='false': it contradicts dad='true'/, why: 'contradicting values' },
+  { raw: { ip: '2001:db8::10', dad: 'true', nodad: 'yes' }, want: /nodad='yes': it contradicts dad='true'/, why: 'contradicting values (IPv6)' },
+  { raw: { ip: '192.0.2.10', run_arping: 'maybe' }, want: /run_arping='maybe': not a boolean/, why: 'not a boolean' },
+];
+
+test('parseVipParams(): dad, and IPaddr2\'s run_arping (IPv4) and nodad (IPv6) as its other names (table)', () => {
+  for (const c of dadCases) {
+    if (c.want instanceof RegExp) {
+      assert.throws(() => parseVipParams(c.raw), (e: Error) => e instanceof OcfError && e.code === 6 && (c.want as RegExp).test(e.message), c.why);
+    } else {
+      assert.equal(parseVipParams(c.raw).dad, c.want, c.why);
+    }
+  }
+});

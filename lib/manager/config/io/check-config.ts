@@ -3,10 +3,18 @@
 import type { CommandModule } from 'yargs';
 import { formatProblem, hasErrors } from '../problem.ts';
 import { DEFAULT_CONFIG_DIR, loadClusterConfig } from './load-config.ts';
+import { resourceProblems } from './resource-problems.ts';
 
-/** Runs the check for `dir` and returns the exit code (0: usable, 1: errors), printing the problems. */
+/**
+ * Runs the check for `dir` and returns the exit code (0: usable, 1: errors), printing the problems:
+ * the loader's, then (once the files are right) resources whose executable this node lacks.
+ */
 export const checkConfig = async (dir: string, out: (line: string) => void = (l) => console.log(l)): Promise<number> => {
-  const { config, problems } = await loadClusterConfig(dir);
+  const loaded = await loadClusterConfig(dir);
+  const problems = loaded.config
+    ? [...loaded.problems, ...resourceProblems(loaded.config.groups, dir, process.env['OCF_ROOT'] || '/usr/lib/ocf')]
+    : loaded.problems;
+  const config = hasErrors(problems) ? undefined : loaded.config;
   for (const p of problems) out(formatProblem(p));
   if (hasErrors(problems) || !config) {
     out(`${dir}: configuration refused (${problems.filter((p) => p.severity === 'error').length} error(s))`);

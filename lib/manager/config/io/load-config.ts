@@ -1,12 +1,14 @@
 // Reads ha.cf, haresources and authkeys from a configuration directory (default /etc/ha.d), checks the
 // authkeys mode as heartbeat does, finds this node's name, and assembles the ClusterConfig.
-import { readFile, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../cluster-config.ts';
 import { assembleClusterConfig } from '../assemble-config.ts';
 import { authkeysModeProblem } from '../authkeys.ts';
-import type { ConfigProblem } from '../problem.ts';
+import { mediaDeviceProblems, type LocalDevices } from '../media-devices.ts';
+import { hasErrors, type ConfigProblem } from '../problem.ts';
 
 /** heartbeat's configuration directory. */
 export const DEFAULT_CONFIG_DIR = '/etc/ha.d';
@@ -26,9 +28,20 @@ export const localNodeName = async (dir: string): Promise<string> => {
   return (first || hostname()).toLowerCase();
 };
 
+/** This node's interfaces (from /sys/class/net, so those without addresses count) and a path check. */
+export const localDevices = async (): Promise<LocalDevices> => {
+  const names = await readdir('/sys/class/net').catch(() => Object.keys(networkInterfaces()));
+  const addrs = networkInterfaces();
+  return {
+    interfaces: new Map(names.map((n) => [n, { ipv4: (addrs[n] ?? []).some((a) => a.family === 'IPv4') }])),
+    exists: (path) => existsSync(path),
+  };
+};
+
 /**
- * Loads and checks the configuration in `dir`. `localNode`: the node's name to check against ha.cf
- * (default: found as heartbeat finds it); `null` for the witness host, which is not a node.
+ * Loads and checks the configuration in `dir`; on a node, once the files are right, also that the
+ * media's devices exist here. `localNode`: the node's name to check against ha.cf (default: found as
+ * heartbeat finds it); `null` for the witness host, which is not a node and has no media.
  */
 export const loadClusterConfig = async (
   dir: string = DEFAULT_CONFIG_DIR,
@@ -48,6 +61,7 @@ export const loadClusterConfig = async (
     haresources: { file: file('haresources'), text: haresources },
     authkeys: { file: file('authkeys'), text: authkeys },
   }, self);
-  if (modeProblems.length === 0) return r;
-  return { problems: [...modeProblems, ...r.problems] };
+  const deviceProblems = r.config && localNode !== null ? mediaDeviceProblems(r.config.media, await localDevices(), file('ha.cf')) : [];
+  const problems = [...modeProblems, ...r.problems, ...deviceProblems];
+  return hasErrors(problems) ? { problems } : { config: r.config, problems };
 };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { assembleClusterConfig, type ConfigTexts } from '../../../../lib/manager/config/assemble-config.ts';
 import { formatProblem } from '../../../../lib/manager/config/problem.ts';
+import { haCfText } from '../../../helpers/heartbeat-cluster.ts';
 
 const texts = (haCf: string | undefined, haresources: string | undefined, authkeys: string | undefined): ConfigTexts => ({
   haCf: { file: '/etc/ha.d/ha.cf', text: haCf },
@@ -42,4 +43,18 @@ test('assembleClusterConfig reports missing files and gives no config; notices a
   assert.ok(ok.config);
   assert.equal(ok.config.localNode, undefined);
   assert.deepEqual(ok.problems.map((p) => p.severity), ['notice']);
+});
+
+test('the configuration the heartbeat 3.0.6 cluster test runs is accepted as a drop-in (notices only)', () => {
+  const haCf = haCfText('/var/log/ha.log', '/var/log/ha-debug.log', [
+    'keepalive 500ms', 'deadtime 3', 'warntime 2', 'initdead 6',
+    'ucast eth0 198.51.100.1', 'ucast eth0 198.51.100.2', 'auto_failback off', 'node hba hbb',
+  ]);
+  const haresources = '# as pg-heartbeat-cluster.test.ts\nhba pgbeat-IPaddr::198.51.100.10/24/eth0 pgbeat-postgresql::pgdata=/x::sync_mode=off\n';
+  const r = assembleClusterConfig(texts(haCf, haresources, 'auth 1\n1 sha1 pgbeat-heartbeat-cluster-test\n'), 'hbb');
+  assert.ok(r.config, r.problems.map(formatProblem).join('\n'));
+  assert.deepEqual(r.problems.map((p) => p.severity === 'notice' && p.message.split(' ')[0]), ['use_logd', 'realtime', 'coredumps', 'initdead']);
+  assert.deepEqual(r.config.media.map((m) => m.kind === 'ucast' && `${m.peer}:${m.port}`), ['198.51.100.1:694', '198.51.100.2:694']);
+  assert.equal(r.config.auth.method, 'sha1');
+  assert.deepEqual(r.config.groups[0]!.resources.map((x) => x.kind === 'v1' && x.args), [['198.51.100.10/24/eth0'], ['pgdata=/x', 'sync_mode=off']]);
 });

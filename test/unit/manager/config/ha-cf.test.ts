@@ -13,7 +13,7 @@ test('parseHaCf applies heartbeat defaults: keepalive 1 s, deadtime 30 s, warnti
   const s = r.settings;
   assert.deepEqual([s.keepaliveMs, s.deadtimeMs, s.warntimeMs, s.initdeadMs, s.udpport], [1000, 30_000, 15_000, 30_000, 694]);
   assert.deepEqual(s.nodes, ['alpha', 'beta']);
-  assert.deepEqual(s.media, [{ kind: 'bcast', dev: 'eth1', port: 694 }]);
+  assert.deepEqual(s.media, [{ kind: 'bcast', dev: 'eth1', port: 694, at: 'ha.cf:2' }]);
   assert.equal(s.cluster, 'pgbeat');
   assert.equal(s.haEnv['HA_keepalive'], '1000ms');
   assert.equal(s.haEnv['HA_auto_failback'], 'off');
@@ -32,7 +32,7 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
     'bcast eth1, eth2', 'ucast eth1 198.51.100.2', 'mcast eth1 239.1.2.3 6941 1 0', 'baud 115200', 'serial /dev/ttyS0',
     'node Alpha, BETA', 'auto_failback on', 'ping 198.51.100.254', 'logfacility local0', 'logfile /var/log/pgbeat.log',
     'debugfile /var/log/pgbeat.debug', 'cluster lab1', 'witness 198.51.100.3:7000', 'fence beta /usr/local/sbin/fence-node beta --hard',
-    'fence alpha /usr/local/sbin/fence-node alpha', 'monitor_interval 5', 'action_timeout start 90', 'action_timeout monitor 2500ms',
+    'fence alpha /usr/local/sbin/fence-node alpha', 'monitor_interval 5', 'action_timeout start 90', 'action_timeout monitor 2500ms', 'action_timeout fence 15',
     'crm off',
   ].join('\n'));
   assert.deepEqual(r.problems.map(formatProblem), ['ha.cf:13: notice: ping nodes are kept for status only: both sides of a partition can see them, so they do not arbitrate (see witness)']);
@@ -40,10 +40,10 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
   assert.deepEqual([s.keepaliveMs, s.deadtimeMs, s.warntimeMs, s.initdeadMs, s.udpport], [100, 500, 300, 20_000, 6940]);
   assert.deepEqual(s.nodes, ['alpha', 'beta']);
   assert.deepEqual(s.media, [
-    { kind: 'bcast', dev: 'eth1', port: 6940 }, { kind: 'bcast', dev: 'eth2', port: 6940 },
-    { kind: 'ucast', dev: 'eth1', peer: '198.51.100.2', port: 6940 },
-    { kind: 'mcast', dev: 'eth1', group: '239.1.2.3', port: 6941, ttl: 1, loop: false },
-    { kind: 'serial', device: '/dev/ttyS0', baud: 115_200 },
+    { kind: 'bcast', dev: 'eth1', port: 6940, at: 'ha.cf:6' }, { kind: 'bcast', dev: 'eth2', port: 6940, at: 'ha.cf:6' },
+    { kind: 'ucast', dev: 'eth1', peer: '198.51.100.2', port: 6940, at: 'ha.cf:7' },
+    { kind: 'mcast', dev: 'eth1', group: '239.1.2.3', port: 6941, ttl: 1, loop: false, at: 'ha.cf:8' },
+    { kind: 'serial', device: '/dev/ttyS0', baud: 115_200, at: 'ha.cf:10' },
   ]);
   assert.equal(s.autoFailback, 'on');
   assert.deepEqual(s.ping, ['198.51.100.254']);
@@ -54,6 +54,7 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
   assert.equal(s.actionTimeoutsMs['start'], 90_000);
   assert.equal(s.actionTimeoutsMs['monitor'], 2500);
   assert.equal(s.actionTimeoutsMs['stop'], 60_000);
+  assert.equal(s.actionTimeoutsMs['fence'], 15_000);
 });
 
 test('parseHaCf: a witness without a port uses udpport; the last scalar wins', () => {
@@ -90,14 +91,15 @@ const bad: [string, string, string[]][] = [
   ['a relative serial device', `${BASE}serial ttyS0\n`, ['ha.cf:4: serial device "ttyS0" must be an absolute path such as /dev/ttyS0']],
   ['auto_failback maybe', 'node a b\nbcast eth0\nauto_failback maybe\n', ['ha.cf:3: auto_failback "maybe" must be on, off or legacy', 'ha.cf: notice: auto_failback is not set: legacy applies, as in heartbeat (set on or off)']],
   ['three nodes', 'node a b c\nbcast eth0\nauto_failback on\n', ['ha.cf: pgbeat manages exactly two nodes; ha.cf lists 3 (a, b, c)']],
-  ['no node and no medium', 'auto_failback on\n', ['ha.cf: no node line: list both nodes (node <name> <name>), as uname -n prints them', 'ha.cf: no heartbeat media defined: add bcast, mcast, ucast or serial']],
+  ['no node and no medium', 'auto_failback on\n', ['ha.cf: no node listed: name both nodes (node <name> <name>), as uname -n prints them', 'ha.cf: no heartbeat media defined: add bcast, mcast, ucast or serial']],
   ['a fence for an unknown node', `${BASE}fence gamma /bin/true\n`, ['ha.cf:4: fence names gamma, which is not a node of ha.cf']],
   ['a fence without a command', `${BASE}fence beta\n`, ['ha.cf:4: fence takes a node and a command: fence <node> <command...>']],
   ['a fence given twice', `${BASE}fence beta a\nfence beta b\n`, ['ha.cf:5: fence for beta is given twice (first at line 4)']],
   ['a witness with a bad port', `${BASE}witness 198.51.100.3:99999\n`, ['ha.cf:4: witness takes one host[:port] (IPv4 address or host name), got "198.51.100.3:99999"']],
-  ['an unknown action timeout', `${BASE}action_timeout reload 10\n`, ['ha.cf:4: action_timeout: unknown action "reload" (start, stop, monitor, promote, demote, notify)']],
+  ['an unknown action timeout', `${BASE}action_timeout reload 10\n`, ['ha.cf:4: action_timeout: unknown action "reload" (start, stop, monitor, promote, demote, notify, fence)']],
   ['a bad monitor_interval', `${BASE}monitor_interval 5s\n`, ['ha.cf:4: monitor_interval "5s" is not a time: give seconds (2, 1.5) or milliseconds (500ms); heartbeat rejects "s" and other units']],
   ['autojoin any', `${BASE}autojoin any\n`, ['ha.cf:4: autojoin any conflicts with v1 resource management (heartbeat refuses it too): the nodes are the ones listed']],
+  ['a node name that is too long or has odd characters', `node ${'a'.repeat(65)} b/c\nbcast eth0\nauto_failback on\n`, [`ha.cf:1: node name "${'a'.repeat(65)}" is not a node name (letters, digits, _ . -, at most 64)`, 'ha.cf:1: node name "b/c" is not a node name (letters, digits, _ . -, at most 64)', 'ha.cf: no node listed: name both nodes (node <name> <name>), as uname -n prints them']],
   ['a bad logfacility', `${BASE}logfacility local9\n`, ['ha.cf:4: logfacility "local9" is not a syslog facility (daemon, local0-local7, ...) or none']],
   ['a relative logfile', `${BASE}logfile pgbeat.log\n`, ['ha.cf:4: logfile must be one absolute path, got "pgbeat.log"']],
 ];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nextGeneration, parseGeneration } from '../../../../lib/manager/wire/generation.ts';
 import { startGeneration } from '../../../../lib/manager/wire/io/generation-file.ts';
+import { peerGenerationsStore } from '../../../../lib/manager/wire/io/peer-generations-file.ts';
 import type { Store } from '../../../../lib/manager/ports.ts';
 
 const parses: [string, number | undefined][] = [['7\n', 7], ['0', 0], ['4294967295', 4_294_967_295], ['4294967296', undefined], ['-1', undefined], ['x', undefined], ['', undefined]];
@@ -38,6 +39,23 @@ test('startGeneration keeps the generation in a file across runs', async () => {
     assert.equal(readFileSync(path, 'utf8'), `${first + 1}\n`);
     writeFileSync(path, '9\n');
     assert.equal(await startGeneration(path), 10);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('peerGenerationsStore keeps the peers\' generations and loads garbage as nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgbeat-peers-'));
+  try {
+    const path = join(dir, 'peer-generations');
+    const store = peerGenerationsStore(path);
+    assert.equal(await store.load(), undefined);
+    await store.save({ alpha: 7 });
+    assert.deepEqual(await store.load(), { alpha: 7 });
+    writeFileSync(path, 'not json');
+    assert.equal(await store.load(), undefined);
+    writeFileSync(path, '{"alpha": -1, "beta": 5}');
+    assert.deepEqual(await store.load(), { beta: 5 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthKey } from '../../../../lib/manager/config/cluster-config.ts';
 import { clusterIdOf, encodePacket } from '../../../../lib/manager/wire/packet.ts';
-import { newReceiverState, receiveFrame, type ReceiverState } from '../../../../lib/manager/wire/receive.ts';
+import { newReceiverState, peerGenerations, receiveFrame, type ReceiverState } from '../../../../lib/manager/wire/receive.ts';
 
 const KEY: AuthKey = { index: 1, method: 'sha256', key: 'k' };
 const CID = clusterIdOf('lab');
@@ -44,4 +44,16 @@ test('receiveFrame reports a late copy as accepted out of order', () => {
   s = receiveFrame(s, pkt('alpha', 1, 7), CTX).state;
   const v = receiveFrame(s, pkt('alpha', 1, 6), CTX).verdict;
   assert.deepEqual(v.kind === 'accept' && [v.packet.seq, v.inOrder], [6, false]);
+});
+
+test('a receiver seeded with the peers\' saved generations drops an older generation from the first packet on', () => {
+  let s = newReceiverState({ alpha: 3 });
+  const first = receiveFrame(s, pkt('alpha', 2, 500), CTX);
+  assert.equal(first.verdict.kind === 'drop' && first.verdict.cause, 'replay');
+  s = first.state;
+  const same = receiveFrame(s, pkt('alpha', 3, 1), CTX);
+  assert.equal(same.verdict.kind, 'accept');
+  const next = receiveFrame(same.state, pkt('alpha', 4, 1), CTX);
+  assert.deepEqual(peerGenerations(next.state), { alpha: 4 });
+  assert.equal(receiveFrame(newReceiverState(), pkt('alpha', 1, 1), CTX).verdict.kind, 'accept', 'unseeded: the first packet is taken');
 });

@@ -3,10 +3,9 @@
 // ids for the connect() alone instead of spawning psql through runuser. The lean connection comes
 // first (trust and peer, the local case); a server that asks for a password gets node-postgres.
 import { userIds } from '../../exec/io/user-ids.ts';
-import { connectPg, type PgTarget } from '../../pg/io/client.ts';
-import { connectLean, PasswordRequired } from '../../pg/io/lean-connection.ts';
-import type { PgSession } from '../../pg/io/session.ts';
-import type { PgEnv } from './env.ts';
+import { connectPg, type PgTarget } from './client.ts';
+import { connectLean, PasswordRequired } from './lean-connection.ts';
+import type { PgSession } from './session.ts';
 
 const asUser = async <T>(user: string, fn: () => Promise<T>): Promise<T> => {
   const ids = process.geteuid?.() === 0 && user !== 'root' && process.seteuid !== undefined ? userIds(user) : undefined;
@@ -30,8 +29,8 @@ const connect = async (t: PgTarget): Promise<PgSession> => {
   }
 };
 
-/** Opens a session to this node's instance; throws when it does not answer. */
-export const localSession = (env: Pick<PgEnv, 'local' | 'p'>, timeoutMs?: number): Promise<PgSession> => {
-  const target = timeoutMs === undefined ? env.local : { ...env.local, connectTimeoutMs: timeoutMs };
-  return env.local.host.startsWith('/') ? asUser(env.p.system_user, () => connect(target)) : connect(target);
+/** Opens a session to an instance on this host as `target.user` (the system user); throws when it does not answer. */
+export const connectLocal = (target: PgTarget, timeoutMs?: number): Promise<PgSession> => {
+  const t = timeoutMs === undefined ? target : { ...target, connectTimeoutMs: timeoutMs };
+  return t.host.startsWith('/') ? asUser(t.user, () => connect(t)) : connect(t);
 };

@@ -1,0 +1,91 @@
+// What the decision core needs to know about the cluster, derived from the parsed configuration.
+import type { ClusterConfig } from '../config/cluster-config.ts';
+
+/** Deliberately unsafe variants, only for proving that the simulation catches broken rules. */
+export interface UnsafePolicy {
+  /** Drop the synchronous standby when the peer looks dead, without witness, fence or the peer's word. */
+  dropSyncWithoutProof?: boolean;
+  /** Promote when the peer looks dead, without waiting for any lease promise to lapse. */
+  ignoreLeases?: boolean;
+  /** (Witness) grant a takeover while the primary's lease still runs. */
+  witnessIgnoresLease?: boolean;
+  /** The holder counts its lease three times too long (a clock or arithmetic error). */
+  leaseTooLong?: boolean;
+}
+
+/** The core's configuration: names, timings (ms, monotonic) and policies. */
+export interface CoreConfig {
+  self: string;
+  peer: string;
+  /** This node's index among the two sorted names (epoch parity, tie-breaks). */
+  selfIndex: number;
+  /** Medium names, for per-link tracking. */
+  links: string[];
+  keepaliveMs: number;
+  warntimeMs: number;
+  deadtimeMs: number;
+  initdeadMs: number;
+  /** Lease length L: what one acknowledged renewal is worth. */
+  leaseMs: number;
+  /** Worst relative clock rate error assumed between any two machines. */
+  rho: number;
+  /** Time from the lease check to the effect (core tick period plus dropping the address). */
+  actMarginMs: number;
+  /** How often the daemon ticks the core. */
+  tickMs: number;
+  witness: boolean;
+  fence: boolean;
+  autoFailback: 'on' | 'off' | 'legacy';
+  /** The node the service prefers (haresources' first field of the first group). */
+  preferred: string | null;
+  /** How long the preferred node must be a synchronous, caught-up standby before auto_failback moves the service. */
+  failbackDelayMs: number;
+  /** How long a handover may take before the releasing side may take the service back. */
+  handoverTimeoutMs: number;
+  /** Extra wait of the standby before fencing the primary (no witness), so the primary wins fence races. */
+  fenceSkewMs: number;
+  /** How long to wait for a witness reply before asking again. */
+  witnessTimeoutMs: number;
+  /** How long to wait before retrying a failed resource action or fence. */
+  retryMs: number;
+  unsafe?: UnsafePolicy | undefined;
+}
+
+/** Core timings derived from heartbeat's own (keepalive, deadtime) with pgbeat's defaults. */
+export const deriveTimings = (keepaliveMs: number, deadtimeMs: number) => {
+  const tickMs = Math.max(5, Math.min(25, Math.floor(keepaliveMs / 4)));
+  return {
+    // T3: L*(1+rho) + keepalive <= deadtime; the longest such lease survives the most lost renewals.
+    leaseMs: Math.floor((deadtimeMs - keepaliveMs) / 1.01),
+    rho: 0.01,
+    actMarginMs: tickMs + 25,
+    tickMs,
+    failbackDelayMs: 4 * deadtimeMs,
+    handoverTimeoutMs: Math.max(10_000, 4 * deadtimeMs),
+    fenceSkewMs: deadtimeMs,
+    witnessTimeoutMs: Math.max(2 * keepaliveMs, 100),
+    retryMs: Math.max(deadtimeMs, 1000),
+  };
+};
+
+/** The core's configuration for `self` from the parsed cluster configuration. */
+export const coreConfigFrom = (cluster: ClusterConfig, self: string, linkNames: string[]): CoreConfig => {
+  const sorted = [...cluster.nodes].sort();
+  const peer = cluster.nodes.find((n) => n !== self);
+  if (peer === undefined) throw new RangeError(`Cannot run node '${self}': ha.cf names no second node`);
+  return {
+    self,
+    peer,
+    selfIndex: sorted.indexOf(self),
+    links: linkNames,
+    keepaliveMs: cluster.keepaliveMs,
+    warntimeMs: cluster.warntimeMs,
+    deadtimeMs: cluster.deadtimeMs,
+    initdeadMs: cluster.initdeadMs,
+    witness: cluster.witness !== undefined,
+    fence: cluster.fence[peer] !== undefined,
+    autoFailback: cluster.autoFailback,
+    preferred: cluster.groups[0]?.preferredNode ?? null,
+    ...deriveTimings(cluster.keepaliveMs, cluster.deadtimeMs),
+  };
+};

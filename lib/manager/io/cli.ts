@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The `pgbeat` command line: the manager daemon and its clients, the witness, check-config, version.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { PGBEAT_VERSION } from '../../version.ts';
+import { checkConfigCommand } from '../config/io/check-config.ts';
+import { DEFAULT_CONFIG_DIR, loadClusterConfig } from '../config/io/load-config.ts';
+import { formatProblem, hasErrors } from '../config/problem.ts';
+import { formatStatus, type StatusReport } from '../core/status.ts';
+import { runWitnessServer } from '../witness/io/witness-server.ts';
+import { askControl, CONTROL_SOCKET } from './control-socket.ts';
+import { runStart } from './start.ts';
+
+const configDir = { 'config-dir': { type: 'string' as const, default: DEFAULT_CONFIG_DIR, describe: 'Configuration directory (ha.cf, haresources, authkeys)' } };
+const socketOpt = { socket: { type: 'string' as const, default: CONTROL_SOCKET, describe: 'The daemon\'s control socket' } };
+
+const fail = (e: unknown): void => {
+  console.error(`pgbeat: ${(e as Error).message}`);
+  process.exitCode = 1;
+};
+
+/** standby / takeover: ask the daemon, wait for the outcome, print it. */
+const move = (command: 'standby' | 'takeover') => async (argv: { socket: string; wait: number }): Promise<void> => {
+  try {
+    const a = await askControl(argv.socket, { command, waitMs: argv.wait * 1000 }, argv.wait * 1000 + 5000) as { outcome?: string; error?: string };
+    if (a.error) throw new Error(a.error);
+    console.log(a.outcome);
+  } catch (e) { fail(e); }
+};
+
+void yargs(hideBin(process.argv))
+  .scriptName('pgbeat')
+  .version(PGBEAT_VERSION)
+  .command('version', 'Print the pgbeat version', () => undefined, () => {
+    console.log(PGBEAT_VERSION);
+  })
+  .command(checkConfigCommand)
+  .command('start', 'Run the manager daemon in the foreground (systemd: Type=simple)', (y) => y.options({ ...configDir, ...socketOpt }), async (argv) => {
+    process.exitCode = await runStart(argv['config-dir'], argv.socket).catch((e: unknown) => { fail(e); return 1; });
+  })
+  .command('status', 'Show nodes, links, witness, agreed state and the service', (y) => y.options({ ...configDir, ...socketOpt, json: { type: 'boolean', default: false } }), async (argv) => {
+    try {
+      const r = await askControl(argv.socket, { command: 'status' }, 5000) as StatusReport;
+      console.log(argv.json ? JSON.stringify(r, null, 2) : formatStatus(r));
+    } catch (e) { fail(e); }
+  })
+  .command('standby [group]', 'Hand the service to the peer (hb_standby); every group moves together', (y) => y.options({ ...configDir, ...socketOpt, wait: { type: 'number', default: 30, describe: 'Seconds to wait for the outcome' } }).positional('group', { type: 'string', default: 'all' }), (argv) => move('standby')(argv))
+  .command('takeover [group]', 'Take the service from the peer (hb_takeover); every group moves together', (y) => y.options({ ...configDir, ...socketOpt, wait: { type: 'number', default: 30, describe: 'Seconds to wait for the outcome' } }).positional('group', { type: 'string', default: 'all' }), (argv) => move('takeover')(argv))
+  .command('witness', 'Run the witness for the cluster of this configuration (UDP, foreground)', (y) => y.options({ ...configDir, bind: { type: 'string', describe: 'Address to listen on (default: all)' }, port: { type: 'number', describe: 'Port (default: the witness directive\'s, else udpport)' } }), async (argv) => {
+    const { config, problems } = await loadClusterConfig(argv['config-dir'], null);
+    for (const p of problems) console.log(formatProblem(p));
+    if (!config || hasErrors(problems)) { process.exitCode = 1; return; }
+    const ac = new AbortController();
+    process.once('SIGTERM', () => ac.abort());
+    process.once('SIGINT', () => ac.abort());
+    await runWitnessServer({ config, bind: argv.bind, port: argv.port, log: (level, line) => console.log(`${level}: ${line}`), signal: ac.signal }).catch(fail);
+  })
+  .demandCommand(1, 'Give a command; see --help')
+  .strict()
+  .parseAsync();

@@ -1,0 +1,35 @@
+// Signing and checking pgbeat packets for the daemon: this run's generation and sequence on the way
+// out, the replay windows and per-cause drop counters on the way in (the codec itself is pure).
+import type { ClusterConfig } from '../config/cluster-config.ts';
+import type { DropCounters } from '../wire/drop-cause.ts';
+import { clusterIdOf, encodePacket } from '../wire/packet.ts';
+import { newReceiverState, receiveFrame } from '../wire/receive.ts';
+import { WITNESS_NAME } from '../witness/witness-wire.ts';
+import type { Received } from './daemon.ts';
+
+/** The daemon's packet channel. */
+export interface PacketChannel {
+  encode(type: string, body: Record<string, unknown>, to?: string): Uint8Array;
+  decode(frame: Uint8Array): Received | null;
+  drops(): DropCounters;
+}
+
+/** A channel for node `self` of `config`, in run `generation`. */
+export const packetChannel = (config: ClusterConfig, self: string, generation: number, onDrop: (line: string) => void): PacketChannel => {
+  const clusterId = clusterIdOf(config.cluster);
+  const key = config.auth.keys.find((k) => k.index === config.auth.index) ?? { index: config.auth.index, method: config.auth.method, key: config.auth.key };
+  const senders = [...config.nodes.filter((n) => n !== self), WITNESS_NAME];
+  let seq = 0;
+  let rx = newReceiverState();
+  return {
+    encode: (type, body, to) => encodePacket({ clusterId, generation, seq: ++seq, from: self, to, type, body }, key),
+    decode(frame) {
+      const r = receiveFrame(rx, frame, { self, senders, clusterId, keys: config.auth.keys });
+      rx = r.state;
+      if (r.verdict.kind === 'accept') return { from: r.verdict.packet.from, type: r.verdict.packet.type, body: r.verdict.packet.body };
+      if (r.verdict.cause !== 'duplicate' && r.verdict.cause !== 'own') onDrop(`Dropped a frame (${r.verdict.cause}): ${r.verdict.detail}`);
+      return null;
+    },
+    drops: () => rx.drops,
+  };
+};

@@ -1,0 +1,68 @@
+// The core's service operations (ports.ts ServiceResources) over the haresources groups: the group
+// executor for take/release/prepare, the probe for positions, and one local session to set
+// synchronous_standby_names.
+import type { GroupConfig } from '../config/cluster-config.ts';
+import { connectPg, type PgTarget } from '../../pg/io/client.ts';
+import type { GroupResources } from '../resources/io/group-resources.ts';
+import type { PgProbe } from '../pg/io/pg-probe.ts';
+import type { Clock, OpResult, ServiceResources } from '../ports.ts';
+
+/** What the adapter works with. */
+export interface ServiceResourcesOptions {
+  groups: readonly GroupConfig[];
+  resources: GroupResources;
+  probe: PgProbe | null;
+  /** The local instance, for synchronous_standby_names (null: no postgresql resource). */
+  target: PgTarget | null;
+  clock: Clock;
+}
+
+const fail = (reason: string): OpResult => ({ ok: false, reason });
+
+/** The ServiceResources over every group. */
+export const serviceResources = (o: ServiceResourcesOptions): ServiceResources => {
+  const position = async (): Promise<OpResult> => {
+    const snap = o.probe ? await o.probe.refresh() : undefined;
+    return { ok: true, lsn: snap?.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap?.timeline };
+  };
+  const releaseAll = async (stopDatabase: boolean): Promise<OpResult> => {
+    for (const g of [...o.groups].reverse()) {
+      const r = await o.resources.release(g, { stopDatabase });
+      if (r.verdict !== 'done') return fail(r.sentence);
+    }
+    return position();
+  };
+  const setSync = async (standby: string | null): Promise<OpResult> => {
+    if (o.target === null) return { ok: true };
+    const session = await connectPg(o.target);
+    try {
+      await session.alterSystem('synchronous_standby_names', standby === null ? '' : `"${standby}"`);
+      await session.reloadConf();
+      return { ok: true, lsn: Number(await session.currentLsn()) };
+    } finally {
+      await session.close();
+    }
+  };
+  return {
+    async follow() {
+      for (const g of o.groups) {
+        const r = await o.resources.prepare(g);
+        if (r.verdict !== 'done') return fail(r.sentence);
+      }
+      return { ok: true };
+    },
+    async take(syncStandby, leaseUntil) {
+      // The lease is checked before the promotion; the executor offers no hook before the address (see README).
+      if (o.clock.now() >= leaseUntil()) return fail('the lease ended before the promotion');
+      const standbyRunning = o.probe?.snapshot().role === 'standby';
+      for (const g of o.groups) {
+        const r = await o.resources.take(g, { standbyRunning });
+        if (r.verdict !== 'done') return fail(r.sentence);
+      }
+      return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
+    },
+    release: (urgent) => releaseAll(urgent),
+    setSync: (standby) => setSync(standby).catch((e: unknown) => fail((e as Error).message)),
+    stop: () => releaseAll(true),
+  };
+};

@@ -1,0 +1,106 @@
+// Each protocol rule as a situation and the decision the core takes in it (one tick).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AgreedState } from '../../../../lib/manager/core/agreed-state.ts';
+import { deriveTimings, type CoreConfig } from '../../../../lib/manager/core/core-config.ts';
+import { initCoreState, type CoreState } from '../../../../lib/manager/core/core-state.ts';
+import type { Effect } from '../../../../lib/manager/core/effects.ts';
+import type { PgReport } from '../../../../lib/manager/core/pg-report.ts';
+import { step } from '../../../../lib/manager/core/step.ts';
+
+const cfgFor = (self: 'alpha' | 'beta', mode: { witness?: boolean; fence?: boolean }): CoreConfig => ({
+  self, peer: self === 'alpha' ? 'beta' : 'alpha', selfIndex: self === 'alpha' ? 0 : 1, links: ['lan', 'hb'],
+  keepaliveMs: 100, warntimeMs: 250, deadtimeMs: 500, initdeadMs: 1500, witness: mode.witness ?? false, fence: mode.fence ?? false,
+  autoFailback: 'off', preferred: 'alpha', ...deriveTimings(100, 500),
+});
+
+const standbyPg: PgReport = { role: 'standby', timeline: 1, flushedLsn: 100, replayedLsn: 100, streaming: false, syncFlushedLsn: null };
+const primaryPg: PgReport = { role: 'primary', timeline: 1, flushedLsn: 100, replayedLsn: 100, streaming: false, syncFlushedLsn: null };
+
+/** A node at time 10 000 that heard its peer last at `heardAt` (seen since boot), with the given state. */
+const situation = (cfg: CoreConfig, agreed: AgreedState, o: Partial<CoreState> & { heardAt?: number }): CoreState => {
+  const s = initCoreState(cfg, 0, agreed, 1);
+  const { heardAt = 9000, ...rest } = o;
+  return {
+    ...s, now: 10_000, lastTickAt: 9990, nextSendAt: 20_000, witness: { ...s.witness, nextRenewAt: 20_000 },
+    peerSeenSinceBoot: true, peer: { ...s.peer, lastHeard: heardAt, since: 0 }, ...rest,
+  };
+};
+
+const tick = (cfg: CoreConfig, s: CoreState, now = 10_000) => step(cfg, s, { kind: 'tick', now });
+const kinds = (effects: Effect[]): string[] => effects.filter((e) => e.kind !== 'log').map((e) =>
+  e.kind === 'resource' ? `resource:${e.action.op}` : e.kind === 'witness' ? `witness:${e.request.cas ? `cas ${e.request.cas.next.primary}/${e.request.cas.next.sync}` : 'renew'}` : e.kind);
+
+const SYNC_BETA: AgreedState = { epoch: 2, primary: 'alpha', sync: 'beta' };
+const SOLO_ALPHA: AgreedState = { epoch: 4, primary: 'alpha', sync: null };
+
+test('the standby promotes only from a state that names it synchronous, and only by the arbitration at hand', () => {
+  const cases: { name: string; cfg: CoreConfig; agreed: AgreedState; o?: Partial<CoreState>; want: string[]; says?: RegExp }[] = [
+    { name: 'witness, SYNC(beta), peer dead: asks the witness', cfg: cfgFor('beta', { witness: true }), agreed: SYNC_BETA, want: ['witness:cas beta/null'] },
+    { name: 'witness, SOLO(alpha), peer dead: never', cfg: cfgFor('beta', { witness: true }), agreed: SOLO_ALPHA, want: [], says: /SOLO .*not promoting/ },
+    { name: 'no witness, no fence: never', cfg: cfgFor('beta', {}), agreed: SYNC_BETA, want: [], says: /cannot be told from a cut link/ },
+    { name: 'no witness, fence, within deadtime + skew: waits', cfg: cfgFor('beta', { fence: true }), agreed: SYNC_BETA, o: { peer: { lastHeard: 9200, since: 0, dead: true, links: {} } }, want: [] },
+    { name: 'no witness, fence, past deadtime + skew: fences first', cfg: cfgFor('beta', { fence: true }), agreed: SYNC_BETA, want: ['fence'] },
+    { name: 'no witness, fenced: proposes and adopts itself primary', cfg: cfgFor('beta', { fence: true }), agreed: SYNC_BETA, o: { fencedPeerAt: 9900 }, want: ['persist'] },
+    { name: 'no witness, restarted and never heard the peer: never', cfg: cfgFor('beta', { fence: true }), agreed: SYNC_BETA, o: { peerSeenSinceBoot: false }, want: [], says: /restarted/ },
+    { name: 'voter promise still running: waits', cfg: cfgFor('beta', { witness: true }), agreed: SYNC_BETA, o: { promiseUntil: 10_300 }, want: [], says: /lapse/ },
+  ];
+  for (const c of cases) {
+    const r = tick(c.cfg, situation(c.cfg, c.agreed, { pg: standbyPg, ...c.o }));
+    assert.deepEqual(kinds(r.effects), c.want, c.name);
+    if (c.says) assert.match(r.sentence, c.says, c.name);
+  }
+});
+
+test('the primary drops its synchronous standby only with proof that it will not promote', () => {
+  const holding = { holding: true, syncTarget: 'beta', pg: primaryPg, lastSyncHealthyAt: 9000, leaseUntil: 10_200 } satisfies Partial<CoreState>;
+  const cases: { name: string; cfg: CoreConfig; o?: Partial<CoreState> & { heardAt?: number }; want: string[]; says?: RegExp }[] = [
+    { name: 'witness, lease held: records SOLO at the witness first', cfg: cfgFor('alpha', { witness: true }), want: ['witness:cas alpha/null'] },
+    { name: 'witness, lease gone: the lease rule releases', cfg: cfgFor('alpha', { witness: true }), o: { leaseUntil: 9990 }, want: ['resource:release'], says: /Lease ended/ },
+    { name: 'no witness, no fence: writes wait', cfg: cfgFor('alpha', {}), want: [], says: /Writes wait/ },
+    { name: 'no witness, fence: fences the standby first', cfg: cfgFor('alpha', { fence: true }), want: ['fence'] },
+    { name: 'no witness, standby streams: nothing to do', cfg: cfgFor('alpha', {}), o: { heardAt: 9950, lastSyncHealthyAt: 9990 }, want: [] },
+  ];
+  for (const c of cases) {
+    const r = tick(c.cfg, situation(c.cfg, SYNC_BETA, { ...holding, ...c.o }));
+    assert.deepEqual(kinds(r.effects), c.want, c.name);
+    if (c.says) assert.match(r.sentence, c.says, c.name);
+  }
+});
+
+test('SOLO is adopted from the standby\'s own word (no witness), then the primary empties the name', () => {
+  const cfg = cfgFor('alpha', {});
+  const s = situation(cfg, SYNC_BETA, { holding: true, syncTarget: 'beta', pg: primaryPg, heardAt: 9950, lastSyncHealthyAt: 9990 });
+  const hb = { from: 'beta', seq: 5, incarnation: 1, state: { epoch: 3, primary: 'alpha', sync: null }, holding: false, pg: standbyPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  const r1 = step(cfg, s, { kind: 'heartbeat', now: 10_000, link: 'lan', hb });
+  assert.deepEqual(kinds(r1.effects), ['persist']);
+  const r2 = tick(cfg, r1.state, 10_010);
+  assert.deepEqual(kinds(r2.effects), ['resource:setSync']);
+});
+
+test('no witness: the standby gives its word (abdicates) when it has not streamed for deadtime', () => {
+  const cfg = cfgFor('beta', {});
+  const peerHb = { from: 'alpha', seq: 5, incarnation: 1, state: SYNC_BETA, holding: true, pg: primaryPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  const s = situation(cfg, SYNC_BETA, { pg: standbyPg, heardAt: 9950, peerHb, standbyUnhealthySince: 9400 });
+  const r = tick(cfg, s);
+  assert.deepEqual(kinds(r.effects), ['persist']);
+  assert.equal(r.state.agreed.sync, null);
+  assert.equal(r.state.agreed.epoch, 3);
+});
+
+test('a live holder re-asserts over a concurrent state from the peer (no witness)', () => {
+  const cfg = cfgFor('beta', { fence: true });
+  const s = situation(cfg, { epoch: 3, primary: 'beta', sync: null }, { holding: true, pg: primaryPg, heardAt: 9950 });
+  const hb = { from: 'alpha', seq: 1, incarnation: 2, state: { epoch: 4, primary: null, sync: 'beta', released: { timeline: 1, lsn: 90, successor: 'beta' } }, holding: false, pg: null, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  const r = step(cfg, s, { kind: 'heartbeat', now: 10_000, link: 'lan', hb });
+  assert.deepEqual(r.state.agreed, { epoch: 5, primary: 'beta', sync: null });
+});
+
+test('the holder\'s lease comes from acknowledgements and reaches the resource side', () => {
+  const cfg = cfgFor('alpha', { witness: true });
+  let s = situation(cfg, SYNC_BETA, { holding: true, pg: primaryPg, heardAt: 9950 });
+  s = { ...s, witness: { ...s.witness, sent: { ids: [7], at: [9990] } } };
+  const r = step(cfg, s, { kind: 'witnessReply', now: 10_000, reply: { to: 'alpha', id: 7, state: SYNC_BETA, leaseMs: 396 } });
+  const lease = r.effects.find((e) => e.kind === 'lease');
+  assert.deepEqual(lease, { kind: 'lease', until: 9990 + 396 * 0.99 - cfg.actMarginMs });
+});
