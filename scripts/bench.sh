@@ -147,7 +147,7 @@ tree_bytes() { du -sb "$1" | cut -f1; }
 db_sync_state() {
   local key=${1#/}
   key=${key//[^A-Za-z0-9_.-]/_}
-  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(s.lastGood[process.argv[2]])' "$BENCH_TMP/dbsync-state/$key.state" "$2"
+  "$BENCH_NODE" -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(s.lastGood[process.argv[2]])' "$BENCH_TMP/dbsync-state/$key.state" "$2"
 }
 
 db_sync_cleanup() {

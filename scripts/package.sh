@@ -10,7 +10,9 @@
 #   /usr/lib/ocf/resource.d/pgbeat/<agent>     every agent of dist/agents as ocf:pgbeat:<agent>
 #   /etc/ha.d/resource.d/pgbeat-<agent>        symlinks to those: heartbeat v1 resource scripts (heartbeat
 #                                              ships its own IPaddr there, hence the prefix)
-#   /usr/sbin/pgbeat                           the manager's command line
+#   /usr/lib/pgbeat/bin/pgbeat                 the manager's command line; /usr/sbin/pgbeat links to it
+#   /usr/lib/pgbeat/prebuilds/<platform>/      serialport's native binding (glibc), found from ../prebuilds
+#                                              of the manager's real path (scripts/build.mjs)
 #   /lib/systemd/system/pgbeat.service         the manager as a service, disabled (scripts/pgbeat.service)
 #   /etc/default/pgbeat                        PGBEAT_OPTS for the service (a conffile)
 #   /usr/share/man/man8/pgbeat.8.gz            from the command line's --help (scripts/man-pages.mjs)
@@ -78,7 +80,19 @@ for a in "${agents[@]}"; do
   # Between top-level directories, so an absolute link (Debian policy 10.5).
   ln -s "/usr/lib/ocf/resource.d/pgbeat/$a" "$stage/etc/ha.d/resource.d/pgbeat-$a"
 done
-retarget "$ROOT/dist/bin/pgbeat" "$stage/usr/sbin/pgbeat"
+retarget "$ROOT/dist/bin/pgbeat" "$stage/usr/lib/pgbeat/bin/pgbeat"
+install -d "$stage/usr/sbin"
+ln -s ../lib/pgbeat/bin/pgbeat "$stage/usr/sbin/pgbeat"
+# Native bindings the manager loads (serialport); Debian has glibc, so no musl build.
+natives=()
+if [[ -d $ROOT/dist/prebuilds ]]; then
+  while IFS= read -r -d '' f; do
+    rel=${f#"$ROOT/dist/prebuilds/"}
+    [[ $rel == *.musl.node ]] && continue
+    install -D -m 644 "$f" "$stage/usr/lib/pgbeat/prebuilds/$rel"
+    natives+=("$stage/usr/lib/pgbeat/prebuilds/$rel")
+  done < <(find "$ROOT/dist/prebuilds" -type f -name '*.node' -print0 | LC_ALL=C sort -z)
+fi
 
 install -D -m 644 "$ROOT/scripts/pgbeat.service" "$stage/lib/systemd/system/pgbeat.service"
 install -D -m 644 "$ROOT/scripts/debian/default" "$stage/etc/default/pgbeat"
@@ -112,7 +126,7 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   echo 'Copyright: pgbeat contributors'
   echo 'License: Expat'
   echo
-  echo 'Files: usr/lib/ocf/resource.d/pgbeat/* usr/sbin/pgbeat'
+  echo 'Files: usr/lib/ocf/resource.d/pgbeat/* usr/lib/pgbeat/bin/* usr/lib/pgbeat/prebuilds/*'
   echo 'Copyright: pgbeat contributors, and the authors of the npm packages bundled in them:'
   (cd "$ROOT" && "$node_bin" -e '
     const lock = require("./package-lock.json").packages;
@@ -159,7 +173,7 @@ install -D -m 644 "$ROOT/scripts/debian/lintian-overrides" "$stage/usr/share/lin
 # Control files.
 mkdir -p "$work/shlibs/debian"
 printf 'Source: pgbeat\n\nPackage: pgbeat\nArchitecture: amd64\n' >"$work/shlibs/debian/control"
-shlibs=$(cd "$work/shlibs" && dpkg-shlibdeps -O -e "$stage$INTERPRETER" 2>"$work/shlibs.err" | sed -n 's/^shlibs:Depends=//p') ||
+shlibs=$(cd "$work/shlibs" && dpkg-shlibdeps -O -e "$stage$INTERPRETER" "${natives[@]/#/-e}" 2>"$work/shlibs.err" | sed -n 's/^shlibs:Depends=//p') ||
   die "dpkg-shlibdeps failed: $(cat "$work/shlibs.err")"
 [[ -n $shlibs ]] || die "dpkg-shlibdeps found no library dependencies for the runtime"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

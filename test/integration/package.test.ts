@@ -166,7 +166,17 @@ describe('the installed files', () => {
       assert.equal(readFileSync(`${OCF_PROVIDER_DIR}/${a}`, 'utf8').split('\n', 1)[0], `#!${RUNTIME}`);
       assert.equal(realpathSync(`${HA_RESOURCE_DIR}/pgbeat-${a}`), `${OCF_PROVIDER_DIR}/${a}`);
     }
+    assert.equal(realpathSync('/usr/sbin/pgbeat'), '/usr/lib/pgbeat/bin/pgbeat');
     assert.equal(readFileSync('/usr/sbin/pgbeat', 'utf8').split('\n', 1)[0], `#!${RUNTIME}`);
+  });
+
+  it('the manager\'s serialport binding sits at ../prebuilds of its real path and loads on the packaged runtime', () => {
+    // node-gyp-build (inside the bundle) looks in <dirname(bundle)>/../prebuilds/<platform>-<arch>/.
+    const dir = join(realpathSync('/usr/sbin/pgbeat'), '..', '..', 'prebuilds', 'linux-x64');
+    const bindings = readdirSync(dir).filter((f) => f.endsWith('.node'));
+    assert.deepEqual(bindings, ['@serialport+bindings-cpp.glibc.node']);
+    const load = noNode([RUNTIME, '-e', `const m = { exports: {} }; process.dlopen(m, ${JSON.stringify(join(dir, bindings[0]!))}); if (typeof m.exports.open !== 'function') process.exit(3);`]);
+    assert.equal(load.status, 0, load.out);
   });
 
   it('pgbeat --help and every agent\'s meta-data run with no other node on the machine, as nobody too', () => {
@@ -258,6 +268,10 @@ describe('the installed files', () => {
     assert.equal(unit, readFileSync(join(ROOT, 'scripts', 'pgbeat.service'), 'utf8'));
     assert.match(unit, /^ExecStart=\/usr\/sbin\/pgbeat start /m);
     assert.ok(!existsSync('/etc/systemd/system/multi-user.target.wants/pgbeat.service'), 'not enabled by the package');
+    // systemd's own check: syntax, the executable, and the man page Documentation= names.
+    const verify = sh(['systemd-analyze', 'verify', '/lib/systemd/system/pgbeat.service']);
+    assert.equal(verify.status, 0, verify.out);
+    assert.equal(verify.out.trim(), '');
     // The examples are documentation, never written into /etc/ha.d.
     for (const f of ['ha.cf', 'haresources', 'authkeys']) assert.ok(existsSync(`/usr/share/doc/pgbeat/examples/${f}`), f);
     assert.ok(!sh(['dpkg', '-L', 'pgbeat']).stdout.split('\n').some((p) => /^\/etc\/ha\.d\/(ha\.cf|haresources|authkeys)$/.test(p)));
