@@ -46,7 +46,7 @@ export interface Bed extends BedBase {
   nodes: Record<NodeName, BedNode>;
   /** Where the writer's and probers' JSON lines go. */
   files: { writes: string; probes: Record<NodeName, string> };
-  /** Nodes holding the VIP now. */
+  /** Running nodes holding the VIP now. */
   vipHolders(): NodeName[];
   /** Nodes whose PostgreSQL answers as a primary now. */
   primaries(): NodeName[];
@@ -160,7 +160,9 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
     clients.push(s);
     return s;
   };
+  // A powered-off node's namespace keeps its addresses: only a running node holds the VIP.
   const vipHolders = (): NodeName[] => NODE_NAMES.filter((n) => {
+    if (!nodes[n].running()) return false;
     try {
       return addressesOf(b.topology.ns[n], NIC.service).includes(`${ADDR.vip}/${ADDR.prefix}`);
     } catch {

@@ -4,6 +4,7 @@
 // file after every change, so `npm run lab down` in another process can undo a bed it did not build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** One thing the bed made. */
@@ -59,7 +60,8 @@ export class Ledger {
   }
 
   private save(): void {
-    if (this.stateFile) writeFileSync(this.stateFile, `${JSON.stringify({ entries: this.entries }, null, 1)}\n`);
+    // The state file may live in a directory the ledger itself removes: then there is nothing to keep.
+    if (this.stateFile && existsSync(dirname(this.stateFile))) writeFileSync(this.stateFile, `${JSON.stringify({ entries: this.entries }, null, 1)}\n`);
   }
 
   /**
@@ -90,7 +92,7 @@ export class Ledger {
       }
     }
     this.entries.length = 0;
-    this.save();
+    if (this.stateFile) rmSync(this.stateFile, { force: true });
     return failed;
   }
 }
