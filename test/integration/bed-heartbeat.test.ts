@@ -18,6 +18,7 @@ import { ip } from '../helpers/netns.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { heartbeatEngine } from '../helpers/bed/engines/heartbeat.ts';
+import { checkPgbeatConfig, writePgbeatConfig } from '../helpers/bed/engines/pgbeat.ts';
 import { powerLoss } from '../helpers/bed/faults.ts';
 import { formatTrial } from '../helpers/bed/report.ts';
 import { SERIAL_DEVICE } from '../helpers/bed/serial.ts';
@@ -61,6 +62,18 @@ describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${m
     assert.equal(w.status, 0, w.out);
     assert.equal(await done, 0);
     assert.equal(got, 'castor-ping\n');
+  });
+
+  it('the bed\'s pgbeat configuration passes `pgbeat check-config` on each node (in its network namespace)', () => {
+    const b = bed!;
+    for (const n of NODE_NAMES) {
+      const dir = join(b.base, `check-${n}-ha.d`);
+      writePgbeatConfig(dir, n);
+      const c = checkPgbeatConfig(dir, b.topology.ns[n]);
+      console.log(`# pgbeat check-config (${n}):\n${c.out.trim().split('\n').map((l) => `#   ${l}`).join('\n')}`);
+      assert.equal(c.status, 0, c.out);
+      assert.match(c.out, new RegExp(`configuration OK for node ${n} \\(castor, pollux; 5 medium\\(s\\), 1 group\\(s\\)\\)`));
+    }
   });
 
   it('castor loses power: writes through the VIP stop and resume on pollux; the checker reports gap, lost writes and two-primaries time', async () => {
