@@ -16,8 +16,14 @@ import { inRecovery } from '../sql.ts';
 import { NODE_NAMES, type NodeName } from '../topology.ts';
 import { pgbeatConfig, type PgbeatConfigOptions } from './pgbeat-config.ts';
 
-/** The pgbeat CLI the nodes run: the installed one, else this checkout's build. */
-export const pgbeatBin = (): string => (existsSync('/usr/local/bin/pgbeat') ? '/usr/local/bin/pgbeat' : join(ROOT, 'dist', 'bin', 'pgbeat'));
+/**
+ * The pgbeat CLI the nodes run: this checkout's build (with its serialport binding in
+ * dist/prebuilds), else the installed one.
+ */
+export const pgbeatBin = (): string => {
+  const built = join(ROOT, 'dist', 'bin', 'pgbeat');
+  return existsSync(built) ? built : '/usr/local/bin/pgbeat';
+};
 
 /** Writes the configuration of `host` into `dir` (authkeys mode 0600, as pgbeat demands). */
 export const writePgbeatConfig = (dir: string, host: NodeName | 'witness', o: PgbeatConfigOptions = {}): void => {
@@ -80,8 +86,14 @@ export const pgbeatEngine = (o: PgbeatConfigOptions = {}): Engine => {
         if (!pgbeatHas('witness')) throw new Error(`${pgbeatBin()} has no \`witness\` command yet (issue 8)`);
         const wdir = join(bed.base, 'witness-ha.d');
         writePgbeatConfig(wdir, 'witness', { ...o, syncMode });
+        const state = join(bed.base, 'witness-var-lib-pgbeat');
+        mkdirSync(state, { recursive: true, mode: 0o755 });
         const errFd = openSync(join(bed.base, 'witness.out'), 'a');
-        const w = spawn('ip', ['netns', 'exec', bed.topology.ns.witness, pgbeatBin(), 'witness', '--config-dir', wdir], { stdio: ['ignore', errFd, errFd] });
+        // Its own mount namespace: the witness keeps its state in /var/lib/pgbeat, here a bed directory
+        // on a private tmpfs /var/lib (nothing of the host's /var/lib is touched). exec keeps one PID.
+        const w = spawn('ip', ['netns', 'exec', bed.topology.ns.witness, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
+          'mount -t tmpfs -o mode=755 tmpfs /var/lib && mkdir /var/lib/pgbeat && mount --bind "$1" /var/lib/pgbeat && exec "$2" witness --config-dir "$3"',
+          'witness', state, pgbeatBin(), wdir], { stdio: ['ignore', errFd, errFd] });
         closeSync(errFd);
         if (w.pid === undefined) throw new Error('pgbeat witness did not start');
         bed.ledger.add({ kind: 'process', pid: w.pid, startTime: processStartTime(w.pid), what: 'pgbeat witness' });
