@@ -1,0 +1,266 @@
+// The shared two-node bed (issue 10's lab, the manager's integration tests, the benchmark): build
+// it with an engine, run the client writer and the two-primaries probers, inject faults (faults.ts),
+// read the report, and take everything down. Usable from node:test files and from a script.
+//
+//   const bed = await buildBed({ engine: heartbeatEngine() });
+//   try {
+//     await bed.startClients();
+//     const fault = await powerLoss(bed, 'castor');
+//     await bed.waitForWritesOn('pollux', fault.at, 60_000);
+//     await bed.stopClients();
+//     console.log(formatTrial('power loss', bed.report(fault.at)));
+//   } finally {
+//     await bed.down();
+//   }
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from '../agent.ts';
+import { waitUntil } from '../lab-node.ts';
+import { prepareLabPostgres } from '../lab-postgres.ts';
+import { addressesOf } from '../netns.ts';
+import { parseJsonLines, type ProbeRecord, type WriteRecord } from './client/records.ts';
+import type { BedBase, Engine } from './engine.ts';
+import { Ledger, processStartTime, sameProcess } from './ledger.ts';
+import { NODE_CONF, PGDATA, SOCKET_DIR, type BedNode } from './node.ts';
+import { analyzeTrial, type TrialReport } from './report.ts';
+import { makeSerialLine } from './serial.ts';
+import { inRecovery, sql, streamsFrom } from './sql.ts';
+import { histogramSvg } from './svg.ts';
+import { ADDR, createTopology, NIC, NODE_NAMES, type NodeName } from './topology.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Client cadence. */
+export interface ClientOptions {
+  writeIntervalMs?: number;
+  probeIntervalMs?: number;
+}
+
+/** A built bed. */
+export interface Bed extends BedBase {
+  engine: Engine;
+  nodes: Record<NodeName, BedNode>;
+  /** Where the writer's and probers' JSON lines go. */
+  files: { writes: string; probes: Record<NodeName, string> };
+  /** Running nodes holding the VIP now. */
+  vipHolders(): NodeName[];
+  /** Nodes whose PostgreSQL answers as a primary now. */
+  primaries(): NodeName[];
+  /** Starts the writer (client host, through the VIP) and one prober per node; waits for the first acknowledged write. */
+  startClients(o?: ClientOptions): Promise<void>;
+  /** Stops them (SIGTERM by PID, SIGKILL after 3 s). */
+  stopClients(): Promise<void>;
+  /** The writer's records so far. */
+  writes(): WriteRecord[];
+  probes(): ProbeRecord[];
+  /** Waits until a write sent after `since` is acknowledged by `node` (bounded). */
+  waitForWritesOn(node: NodeName, since: number, timeoutMs: number): Promise<boolean>;
+  /** The single primary holding the VIP, if there is exactly one. */
+  finalPrimary(): NodeName | undefined;
+  /** The checker: the trial's report against the final primary's rows (throws when there is no single primary). */
+  report(faultAt: number): TrialReport;
+  /** Writes the report's picture into the bed directory (or `path`) and returns its path. */
+  writeSvg(r: TrialReport, title: string, path?: string): string;
+  /** Engine and server logs, for failure messages. */
+  diagnose(): string;
+  /** Removes every namespace, process, mount and file the bed made; safe to run twice. */
+  down(): Promise<string[]>;
+}
+
+/** Options of buildBed. */
+export interface BedOptions {
+  engine: Engine;
+  /** Where to keep the ledger (for `lab down` from another process); default: in the bed directory. */
+  stateFile?: string;
+  /** Progress lines (the lab's progress display). */
+  progress?: (line: string) => void;
+}
+
+/** Builds the network, PostgreSQL directories, the serial line and the engine's cluster, and waits for castor primary + pollux streaming. */
+export const buildBed = async (o: BedOptions): Promise<Bed> => {
+  const say = o.progress ?? (() => undefined);
+  const base = mkdtempSync(join(tmpdir(), 'pgbeat-bed-'));
+  chmodSync(base, 0o755);
+  const ledger = new Ledger(o.stateFile ?? join(base, 'state.json'));
+  ledger.add({ kind: 'dir', path: base });
+  let bed: Bed | undefined;
+  try {
+    say('network: service LAN, heartbeat link, client and witness hosts');
+    const topology = createTopology(ledger);
+    say('PostgreSQL: initdb on castor');
+    const temps: string[] = [];
+    let dirs: Map<string, string>;
+    try {
+      dirs = prepareLabPostgres({
+        nodes: ['castor', 'pollux'], socketDir: SOCKET_DIR, clusterName: 'pgbeat_bed', subnet: ADDR.serviceSubnet, temps,
+        settings: [
+          `include_if_exists = '${NODE_CONF}'`, 'max_connections = 200',
+          // A cut-off peer's walsender must not hold a fast shutdown for the default 60 s.
+          "wal_sender_timeout = '10s'", "wal_receiver_timeout = '10s'",
+        ],
+      });
+    } finally {
+      for (const path of temps) ledger.add({ kind: 'dir', path });
+    }
+    const labDirs = { castor: dirs.get('castor')!, pollux: dirs.get('pollux')! };
+    for (const n of NODE_NAMES) writeFileSync(join(labDirs[n], 'bed-node.conf'), `pgbeat_bed.node = '${n}'\n`, { mode: 0o644 });
+    const serial = makeSerialLine(base, ledger);
+    await serial.up();
+    const b: BedBase = { ledger, base, topology, labDirs, serial };
+    const nodes = o.engine.makeNodes(b);
+    bed = makeBed(b, o.engine, nodes);
+    say(`${o.engine.name}: starting castor and pollux`);
+    await o.engine.up(b, nodes);
+    sql(nodes.castor, 'CREATE TABLE IF NOT EXISTS bed_writes (seq bigint PRIMARY KEY, node text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())');
+    sql(nodes.castor, 'CREATE TABLE IF NOT EXISTS bed_probe (node text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())');
+    say('pollux: standby');
+    if (!streamsFrom(nodes.castor, 'pollux')) await o.engine.standby(b, nodes, 'pollux');
+    const streaming = await waitUntil(() => streamsFrom(nodes.castor, 'pollux'), { timeoutMs: 60_000, stepMs: 250 });
+    if (!streaming) throw new Error(`pollux does not stream from castor:\n${bed.diagnose()}`);
+    const holders = bed.vipHolders();
+    if (holders.join() !== 'castor') throw new Error(`the VIP is on [${holders.join(', ')}], not on castor alone:\n${bed.diagnose()}`);
+    say('up: castor primary with the VIP, pollux streaming');
+    return bed;
+  } catch (e) {
+    if (bed) await bed.down();
+    else await ledger.undoAll();
+    throw e;
+  }
+};
+
+// SIGQUIT (immediate shutdown) to the postmaster of PGDATA, then up to 5 s for it to exit.
+const STOP_POSTMASTER = `pid=$(head -1 ${PGDATA}/postmaster.pid 2>/dev/null) || exit 0; [ -n "$pid" ] || exit 0; ` +
+  'kill -QUIT "$pid" 2>/dev/null || exit 0; i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; true';
+
+const readOr = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+
+/** The pid, start time and exit of a client process we started. */
+interface Started {
+  pid: number;
+  startTime: string;
+  exited: Promise<void>;
+}
+
+const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): Bed => {
+  const files = { writes: join(b.base, 'writes.jsonl'), probes: { castor: join(b.base, 'probes-castor.jsonl'), pollux: join(b.base, 'probes-pollux.jsonl') } };
+  const clients: Started[] = [];
+  const startClient = (ns: string, main: string, args: string[], what: string): Started => {
+    const errFd = openSync(join(b.base, `${what}.stderr`), 'a');
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(HERE, 'client', main), ...args], {
+      cwd: ROOT, stdio: ['ignore', 'ignore', errFd], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' },
+    });
+    closeSync(errFd);
+    if (child.pid === undefined) throw new Error(`${what} did not start`);
+    b.ledger.addProcess(child.pid, what);
+    const s = { pid: child.pid, startTime: processStartTime(child.pid), exited: new Promise<void>((r) => child.on('exit', () => r())) };
+    clients.push(s);
+    return s;
+  };
+  // A powered-off node's namespace keeps its addresses: only a running node holds the VIP.
+  const vipHolders = (): NodeName[] => NODE_NAMES.filter((n) => {
+    if (!nodes[n].running()) return false;
+    try {
+      return addressesOf(b.topology.ns[n], NIC.service).includes(`${ADDR.vip}/${ADDR.prefix}`);
+    } catch {
+      return false;
+    }
+  });
+  const primaries = (): NodeName[] => NODE_NAMES.filter((n) => inRecovery(nodes[n]) === 'f');
+  const writes = (): WriteRecord[] => parseJsonLines<WriteRecord>(readOr(files.writes));
+  const probes = (): ProbeRecord[] => NODE_NAMES.flatMap((n) => parseJsonLines<ProbeRecord>(readOr(files.probes[n])));
+  let probeIntervalMs = 50;
+  let downDone: Promise<string[]> | undefined;
+  const bed: Bed = {
+    ...b, engine, nodes, files, vipHolders, primaries, writes, probes,
+    startClients: async (co = {}) => {
+      probeIntervalMs = co.probeIntervalMs ?? 50;
+      for (const n of NODE_NAMES) {
+        startClient(b.topology.ns[n], 'prober-main.ts', ['--host', '127.0.0.1', '--node', n, '--out', files.probes[n], '--interval-ms', String(probeIntervalMs)], `prober-${n}`);
+      }
+      startClient(b.topology.ns.client, 'writer-main.ts', ['--host', ADDR.vip, '--out', files.writes, '--interval-ms', String(co.writeIntervalMs ?? 20)], 'writer');
+      const first = await waitUntil(() => writes().some((w) => w.ack !== undefined), { timeoutMs: 20_000, stepMs: 100 });
+      if (!first) throw new Error(`the writer got no write acknowledged through the VIP:\n${readOr(join(b.base, 'writer.stderr'))}\n${writes().slice(-3).map((w) => JSON.stringify(w)).join('\n')}`);
+    },
+    stopClients: async () => {
+      for (const [signal, ms] of [['SIGTERM', 3_000], ['SIGKILL', 3_000]] as const) {
+        for (const c of clients) {
+          if (!sameProcess(c.pid, c.startTime)) continue;
+          try {
+            process.kill(c.pid, signal);
+          } catch {
+            // Gone.
+          }
+        }
+        await Promise.race([Promise.all(clients.map((c) => c.exited)), sleep(ms)]);
+      }
+      for (const c of clients.splice(0)) b.ledger.remove((e) => e.kind === 'process' && e.pid === c.pid);
+    },
+    waitForWritesOn: (node, since, timeoutMs) =>
+      waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && w.node === node), { timeoutMs, stepMs: 100 }),
+    finalPrimary: () => {
+      const p = primaries();
+      const v = vipHolders();
+      return p.length === 1 && v.length === 1 && p[0] === v[0] ? p[0] : undefined;
+    },
+    report: (faultAt) => {
+      const final = bed.finalPrimary();
+      if (!final) throw new Error(`no single primary holding the VIP (primaries: ${primaries().join(', ') || 'none'}; VIP on: ${vipHolders().join(', ') || 'none'}):\n${bed.diagnose()}`);
+      const seqs = sql(nodes[final], 'SELECT seq FROM bed_writes', 60_000).split('\n').filter(Boolean).map(Number);
+      return analyzeTrial({ writes: writes(), probes: probes(), onFinalPrimary: new Set(seqs), faultAt, probeHoldMs: 2 * probeIntervalMs });
+    },
+    writeSvg: (r, title, path) => {
+      const file = path ?? join(b.base, `${title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.svg`);
+      writeFileSync(file, histogramSvg(r, title));
+      return file;
+    },
+    diagnose: () => [
+      ...NODE_NAMES.map((n) => `=== ${n}: running=${nodes[n].running()} vip=${vipHolders().includes(n)} in_recovery=${inRecovery(nodes[n])} ===`),
+      engine.diagnose(nodes),
+      ...NODE_NAMES.map((n) => `--- ${n} server log (last 15) ---\n${serverLog(b.labDirs[n]).split('\n').slice(-15).join('\n')}`),
+    ].join('\n'),
+    down: () => {
+      downDone ??= (async () => {
+        await bed.stopClients();
+        // An immediate stop of each running PostgreSQL first, so no SysV segment outlives the nodes.
+        // (The postmaster's PID is in the node's PID namespace: the signal is sent from inside it.)
+        for (const n of NODE_NAMES) {
+          if (nodes[n].running()) nodes[n].run(['sh', '-c', STOP_POSTMASTER], { timeoutMs: 10_000 });
+        }
+        for (const n of NODE_NAMES) await nodes[n].kill();
+        for (const n of NODE_NAMES) removeLeftoverShm(b.labDirs[n]);
+        await b.serial.down();
+        return b.ledger.undoAll();
+      })();
+      return downDone;
+    },
+  };
+  return bed;
+};
+
+/** The agent's server log(s) in a node's lab directory (host side). */
+const serverLog = (labDir: string): string => {
+  try {
+    const dir = join(labDir, 'log');
+    return readdirSync(dir).filter((f) => f.endsWith('-server.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('').trimEnd();
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Removes the SysV shared memory segment a SIGKILLed postmaster left (its key and id are on line 7
+ * of postmaster.pid), only when nothing is attached and the key matches.
+ */
+const removeLeftoverShm = (labDir: string): void => {
+  const line = readOr(join(labDir, 'data', 'postmaster.pid')).split('\n')[6]?.trim();
+  const m = line ? /^(\d+)\s+(\d+)$/.exec(line) : null;
+  if (!m) return;
+  const [, key, id] = m;
+  const seg = readOr('/proc/sysvipc/shm').split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[1] === id);
+  // /proc/sysvipc/shm columns: key shmid perms size cpid lpid nattch ...
+  if (seg && Number(seg[0]) === Number(key) && seg[6] === '0') spawnSync('ipcrm', ['-m', id!], { timeout: 5_000 });
+};

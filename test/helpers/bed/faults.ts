@@ -1,0 +1,146 @@
+// Fault injectors: each returns when the fault is in place, with the time it was injected (the
+// moment before its first action) and, where it has one, the way back. Every process is reached by
+// PID (the node's process tree, or a PID read inside the node); nothing is signalled by name.
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ip } from '../netns.ts';
+import type { Bed } from './bed.ts';
+import { PGDATA } from './node.ts';
+import { NIC, type NodeName } from './topology.ts';
+
+/** An injected fault. */
+export interface Fault {
+  name: string;
+  node: NodeName;
+  /** When it was injected (ms since the epoch, taken just before the first action). */
+  at: number;
+  /** Undoes it (links up, serial line back, processes continued) when it can be undone; idempotent. */
+  heal(): Promise<void>;
+}
+
+const once = (f: () => Promise<void>): (() => Promise<void>) => {
+  let done: Promise<void> | undefined;
+  return () => (done ??= f());
+};
+
+/** Sets a node's interfaces down or up (inside its namespace). */
+export const setLinks = (bed: Bed, node: NodeName, links: readonly ('service' | 'heartbeat')[], state: 'up' | 'down'): void => {
+  for (const l of links) ip('-n', bed.topology.ns[node], 'link', 'set', NIC[l], state);
+};
+
+/**
+ * Power loss: the node's links go down (its addresses stop answering, as a dead machine's do) and its
+ * first process is SIGKILLed (the kernel ends every process of the node). heal() only brings the
+ * links back: booting the node again is the engine's business.
+ */
+export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
+  const at = Date.now();
+  setLinks(bed, node, ['service', 'heartbeat'], 'down');
+  await bed.nodes[node].kill();
+  return { name: 'power loss', node, at, heal: once(async () => setLinks(bed, node, ['service', 'heartbeat'], 'up')) };
+};
+
+/** kill -9 of the node's postmaster (PID from postmaster.pid, signalled inside the node's PID namespace). */
+export const postmasterCrash = async (bed: Bed, node: NodeName): Promise<Fault> => {
+  const at = Date.now();
+  const r = bed.nodes[node].run(['sh', '-c', `pid=$(head -1 ${PGDATA}/postmaster.pid) && [ -n "$pid" ] && kill -KILL "$pid"`], { timeoutMs: 10_000 });
+  if (r.status !== 0) throw new Error(`could not kill the postmaster on ${node}: ${r.out}`);
+  return { name: 'postmaster crash', node, at, heal: async () => undefined };
+};
+
+/** One link of a node down (`ip link set down` in its namespace; the veth peer loses carrier too). */
+export const linkDown = async (bed: Bed, node: NodeName, link: 'service' | 'heartbeat'): Promise<Fault> => {
+  const at = Date.now();
+  setLinks(bed, node, [link], 'down');
+  return { name: `${link} link down`, node, at, heal: once(async () => setLinks(bed, node, [link], 'up')) };
+};
+
+/** The serial line removed (socat ended by PID); heal() starts a new pty pair behind the same paths. */
+export const serialDown = async (bed: Bed, node: NodeName = 'castor'): Promise<Fault> => {
+  const at = Date.now();
+  await bed.serial.down();
+  return { name: 'serial line removed', node, at, heal: once(() => bed.serial.up()) };
+};
+
+/** Every link of a node cut: service LAN, heartbeat link and serial line; heal() restores all three. */
+export const isolate = async (bed: Bed, node: NodeName): Promise<Fault> => {
+  const at = Date.now();
+  setLinks(bed, node, ['service', 'heartbeat'], 'down');
+  await bed.serial.down();
+  return {
+    name: 'isolated', node, at,
+    heal: once(async () => {
+      setLinks(bed, node, ['service', 'heartbeat'], 'up');
+      await bed.serial.up();
+    }),
+  };
+};
+
+/** Host PIDs of `pid`'s descendants (children of every thread), depth first, bounded. */
+export const descendants = (pid: number): number[] => {
+  const out: number[] = [];
+  const todo = [pid];
+  while (todo.length && out.length < 10_000) {
+    const p = todo.pop()!;
+    let kids: number[] = [];
+    try {
+      kids = readdirSync(`/proc/${p}/task`).flatMap((t) => {
+        try {
+          return readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+        } catch {
+          return [];
+        }
+      });
+    } catch {
+      // Gone.
+    }
+    for (const k of kids) {
+      out.push(k);
+      todo.push(k);
+    }
+  }
+  return out;
+};
+
+const signalAll = (pids: readonly number[], signal: NodeJS.Signals): void => {
+  for (const p of pids) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      // Gone.
+    }
+  }
+};
+
+/**
+ * The node frozen: SIGSTOP to its first process and every descendant (three passes, for children
+ * forked meanwhile), held `ms`, then SIGCONT to all (heal() continues them early). Resolves once
+ * the node is stopped; the thaw happens in the background after `ms`.
+ */
+export const freeze = async (bed: Bed, node: NodeName, ms: number): Promise<Fault & { thawed: Promise<void> }> => {
+  const init = bed.nodes[node].init();
+  if (init === undefined) throw new Error(`${node} is not running`);
+  const at = Date.now();
+  const stopped = new Set<number>([init]);
+  signalAll([init], 'SIGSTOP');
+  for (let pass = 0; pass < 3; pass++) {
+    const fresh = descendants(init).filter((p) => !stopped.has(p));
+    if (fresh.length === 0) break;
+    signalAll(fresh, 'SIGSTOP');
+    for (const p of fresh) stopped.add(p);
+  }
+  const heal = once(async () => {
+    // Children first, the first process last, then once more for anything missed.
+    signalAll([...stopped].reverse(), 'SIGCONT');
+    signalAll(descendants(init), 'SIGCONT');
+  });
+  const thawed = sleep(ms).then(heal);
+  return { name: `frozen ${ms} ms`, node, at, heal, thawed };
+};
+
+/** Graceful switchover away from `from` with the engine's own command. */
+export const switchover = async (bed: Bed, from: NodeName): Promise<Fault> => {
+  const at = Date.now();
+  await bed.engine.switchover(bed, bed.nodes, from);
+  return { name: 'switchover', node: from, at, heal: async () => undefined };
+};
