@@ -6,6 +6,7 @@ import { OCF_ERR_ARGS, OCF_ERR_GENERIC, OCF_SUCCESS, type OcfCode } from '../../
 import { OcfError } from '../../ocf/ocf-error.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import { formatLsn } from '../../pg/lsn.ts';
+import { postmasterStatus } from '../../pg/io/postmaster.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import { decideSync, isOlderCopy, type SyncVerdict } from '../direction.ts';
 import { isDumpMethod, type SyncParams } from '../params.ts';
@@ -135,6 +136,9 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
       throw new OcfError(OCF_ERR_GENERIC, `The new copy in ${paths.building} has ${fresh ? `system ${fresh.systemId}` : 'no readable control file'}, not the source's system ${source.systemId}; keeping the previous copy`);
     }
     const old = target.kind === 'copy' ? target.identity : undefined;
+    // The copy took a while: a server may have been started on the target meanwhile (a takeover).
+    const live = postmasterStatus(paths.target);
+    if (live.alive) throw new OcfError(OCF_ERR_GENERIC, `A postmaster (PID ${live.pid}) started on ${paths.target} during the copy; not switching the new copy in`);
     switchIn(paths);
     building = false;
     if (existsSync(paths.aside)) {
