@@ -5,7 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
@@ -323,5 +324,46 @@ describe('db_sync agent', () => {
     assert.equal(self.code, 1, self.stderr);
     assert.match(self.reason ?? '', /Refusing to restore into target .*: it is the source cluster 127\.0\.0\.1:\d+ itself or a physical copy of it/);
     await tgt.cleanup();
+  });
+  it('pull_on_start: start pulls a copy first; with the source down it keeps the copy it has and starts', async () => {
+    const target = join(work, 'pull', 'data');
+    mkdirSync(join(work, 'pull'));
+    const params = { ...rsyncParams(target), interval: '0', pull_on_start: 'true' };
+    const started = call('start', params);
+    assert.equal(started.code, 0, started.stderr);
+    assert.ok(existsSync(join(target, 'backup_label')), 'the pull made a copy before start returned');
+    assert.equal(call('stop', params).code, 0);
+    const before = fingerprint(target);
+    const down = call('start', { ...params, source_port: String(await freePort()) });
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stderr, /pull_on_start: Cannot reach the source: .*; starting with the copy this node has/);
+    assert.equal(fingerprint(target), before);
+    assert.equal(call('stop', params).code, 0);
+  });
+
+  it('a one-shot run on a terminal shows bytes, rate and ETA', () => {
+    const target = join(work, 'tty', 'data');
+    mkdirSync(join(work, 'tty'));
+    const vars = Object.entries({ ...rsyncParams(target), rsync_bwlimit: '20000' }).map(([k, v]) => `OCF_RESKEY_${k}=${v}`);
+    const r = spawnSync('script', ['-qec', ['env', ...vars, AGENT, 'run'].join(' '), '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /db_sync: [\d.]+ [KMG]iB of [\d.]+ [KMG]iB \(\d+%\), [\d.]+ [KMG]?i?B\/s(, ETA \d+:\d\d)?/);
+  });
+
+  it('ocf-tester passes', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'pgbeat-ocft-dbsync-'));
+    chmodSync(shared, 0o755);
+    const agent = join(shared, 'db_sync');
+    copyFileSync(AGENT, agent);
+    chmodSync(agent, 0o755);
+    const target = join(work, 'ocft', 'data');
+    mkdirSync(join(work, 'ocft'));
+    const opts = Object.entries({ ...rsyncParams(target), interval: '5', max_age: '60' }).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+    const r = spawnSync('timeout', ['300', 'ocf-tester', '-n', 'dbsynctest', ...opts, agent], { encoding: 'utf8', timeout: 320_000 });
+    rmSync(shared, { recursive: true, force: true });
+    const out = r.stdout + r.stderr;
+    assert.match(out, /Beginning tests for/);
+    assert.equal(r.status, 0, out);
+    assert.match(out, /passed all tests/);
   });
 });
