@@ -5,10 +5,10 @@ import { OcfError } from '../ocf/ocf-error.ts';
 import { OCF_ERR_CONFIGURED } from '../ocf/exit-codes.ts';
 
 /** How a copy is made. */
-export type SyncMethod = 'basebackup' | 'rsync' | 'pg_dump' | 'pg_dumpall';
+export type SyncMethod = 'basebackup' | 'rsync' | 'pg_dump' | 'pg_dumpall' | 'wal_archive';
 
 /** Every method name the agent knows, in the order they were built. */
-export const METHODS: readonly SyncMethod[] = ['basebackup', 'rsync', 'pg_dump', 'pg_dumpall'];
+export const METHODS: readonly SyncMethod[] = ['basebackup', 'rsync', 'pg_dump', 'pg_dumpall', 'wal_archive'];
 
 /** Methods that restore logical dumps into a running target server (instead of copying files). */
 export const isDumpMethod = (m: SyncMethod): boolean => m === 'pg_dump' || m === 'pg_dumpall';
@@ -20,7 +20,7 @@ export const syncSchema = defineParams({
   method: {
     type: 'string', default: 'basebackup',
     shortdesc: 'How the copy is made',
-    longdesc: 'basebackup: pg_basebackup of the source into a fresh directory, switched in when complete. rsync: a consistent file copy (pg_backup_start/pg_backup_stop in one session, rsync of the data directory without the files a base backup leaves out, then the backup label and the WAL up to consistency), incremental against the previous copy. pg_dump: each database dumped (custom format, large objects included) and restored with pg_restore --clean --if-exists in one transaction into the running server at target_host/target_port, so a failed restore leaves the previous contents. pg_dumpall: the same plus roles and tablespaces (pg_dumpall --globals-only).',
+    longdesc: 'basebackup: pg_basebackup of the source into a fresh directory, switched in when complete. rsync: a consistent file copy (pg_backup_start/pg_backup_stop in one session, rsync of the data directory without the files a base backup leaves out, then the backup label and the WAL up to consistency), incremental against the previous copy. pg_dump: each database dumped (custom format, large objects included) and restored with pg_restore --clean --if-exists in one transaction into the running server at target_host/target_port, so a failed restore leaves the previous contents. pg_dumpall: the same plus roles and tablespaces (pg_dumpall --globals-only). wal_archive: a restore point (pg_basebackup into target_dir, set up as a warm standby reading the archive) renewed every base_interval, and every completed WAL segment shipped into archive_dir at each run; segments older than the restore point are removed.',
     check: (v) => ((METHODS as readonly string[]).includes(v) ? undefined : `unknown method, use one of ${METHODS.join(', ')}`),
   },
   source_host: {
@@ -70,6 +70,17 @@ export const syncSchema = defineParams({
     shortdesc: 'Databases the dump methods copy',
     longdesc: 'Space- or comma-separated database names. Empty: every database of the source that accepts connections, templates excepted.',
     check: (v) => (/^[\w$ ,-]*$/.test(v) ? undefined : 'use database names made of letters, digits, _ $ -, separated by spaces or commas'),
+  },
+  archive_dir: {
+    type: 'string',
+    shortdesc: 'WAL archive directory (wal_archive)',
+    longdesc: 'Where wal_archive ships the WAL segments. Empty: target_dir.wal beside the restore point.',
+    check: absolutePath,
+  },
+  base_interval: {
+    type: 'integer', default: 86_400, min: 0,
+    shortdesc: 'Seconds between restore points (wal_archive)',
+    longdesc: 'wal_archive takes a new restore point (base backup) when the last one is this old, and then removes the archived segments the new one does not need. 0: at every run.',
   },
   bindir: {
     type: 'string', default: '/usr/lib/postgresql/15/bin',

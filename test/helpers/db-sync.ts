@@ -139,7 +139,7 @@ export const digestSql = (maxId: number): string => `SELECT md5(string_agg(id::t
  * Clones `copyDir` (cp -a, so the copy itself is never started), starts the clone on a free port, reads
  * it, stops it and removes the clone. Throws with the server log when it does not start.
  */
-export const readCopy = async (copyDir: string, extraSql: string[] = []): Promise<CopyContents> => {
+export const readCopy = async (copyDir: string, extraSql: string[] = [], until?: { sql: string; want: string }): Promise<CopyContents> => {
   const base = mkdtempSync(join(tmpdir(), 'pgbeat-dbsync-clone-'));
   const data = join(base, 'data');
   const sock = join(base, 'sock');
@@ -164,6 +164,7 @@ export const readCopy = async (copyDir: string, extraSql: string[] = []): Promis
       return r.stdout.trim();
     };
     try {
+      if (until) await waitFor(`the clone to answer ${until.want} to ${until.sql}`, async () => (await q(until.sql)) === until.want, 60_000);
       const [rows, maxId] = (await q('SELECT count(*), coalesce(max(id), 0) FROM t')).split('|').map(Number) as [number, number];
       const balanceSum = Number(await q('SELECT sum(bal) FROM acct'));
       const digest = await q(digestSql(maxId));

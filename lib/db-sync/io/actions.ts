@@ -44,7 +44,7 @@ const once = (input: Input, signal: AbortSignal, timeoutMs: number, progress?: (
 
 /** validate-all: binaries, system user, the target's parent directory, the rsync password file. */
 export const validateSync: ActionHandler<SyncParams> = async ({ params: p }) => {
-  if (p.method === 'basebackup' && !existsSync(join(p.bindir, 'pg_basebackup'))) {
+  if ((p.method === 'basebackup' || p.method === 'wal_archive') && !existsSync(join(p.bindir, 'pg_basebackup'))) {
     throw new OcfError(OCF_ERR_INSTALLED, `pg_basebackup not found in bindir ${p.bindir}`);
   }
   const tools = isDumpMethod(p.method) ? ['pg_dump', 'pg_restore', 'pg_dumpall', 'psql'] : [];

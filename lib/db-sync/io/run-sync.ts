@@ -21,6 +21,7 @@ import { connectSource, readSourceFacts, sourceName } from './source.ts';
 import { readSyncState, writeSyncState } from './state-file.ts';
 import { copyIdentity, readTargetFacts } from './target.ts';
 import { dumpCopy } from './dump-copy.ts';
+import { archiveDirOf, prepareRestorePoint, restorePointDue, shipWal } from './wal-archive.ts';
 import type { SourceFacts } from '../direction.ts';
 
 /** How a run ended. */
@@ -68,8 +69,28 @@ const settleAside = (paths: SyncPaths, log: Logger): void => {
   throw new OcfError(OCF_ERR_ARGS, `A previous copy kept aside at ${paths.aside} is not proven older than ${paths.target}; inspect it and remove it by hand`);
 };
 
+// wal_archive's restore point is a base backup.
 const copyWith = (job: CopyJob, session: PgSession): Promise<CopyOutcome> =>
   job.p.method === 'rsync' ? rsyncCopy(job, session) : basebackupCopy(job);
+
+/** wal_archive with a restore point that still serves: ship the new segments only. */
+const shipOnly = async (req: RunRequest, paths: SyncPaths, session: PgSession, source: SourceFacts, owner: { uid: number; gid: number }, started: number, segmentSize: bigint): Promise<RunOutcome> => {
+  const { p, log } = req;
+  const shipped = await shipWal(session, { p, owner, log, signal: req.signal, segmentSize });
+  const durationMs = Date.now() - started;
+  const reason = `sync done: ${shipped.detail} from ${source.name} in ${(durationMs / 1000).toFixed(1)} s`;
+  log.info(reason);
+  const base = copyIdentity(paths.target);
+  const now = Date.now() / 1000;
+  recordRun(paths.state, () => ({
+    lastGood: {
+      finishedAt: now, method: p.method, source: source.name, sizeBytes: treeBytes(archiveDirOf(p)), bytesMoved: shipped.bytesMoved, durationMs,
+      systemId: source.systemId, timeline: base?.timeline ?? source.timeline, checkpoint: formatLsn(base?.checkpointLsn ?? source.checkpointLsn),
+    },
+    lastRun: { at: now, ok: true, reason },
+  }));
+  return { code: OCF_SUCCESS, reason, skipped: false, sourceUnavailable: false };
+};
 
 /** The dump methods' run: restore into the target server, record the source's position as the copy's. */
 const dumpRun = async (req: RunRequest, paths: SyncPaths, session: PgSession, source: SourceFacts, owner: { uid: number; gid: number }, started: number): Promise<RunOutcome> => {
@@ -126,6 +147,12 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
       sourceUnavailable = verdict.kind === 'source-not-primary';
       throw new OcfError(REFUSAL_CODE[verdict.kind], verdict.reason);
     }
+    const segmentSize = BigInt(String((await session.query<{ s: string }>("SELECT setting AS s FROM pg_settings WHERE name = 'wal_segment_size'"))[0]?.s ?? 16 * 1024 * 1024));
+    if (p.method === 'wal_archive') {
+      const due = await restorePointDue(session, p, segmentSize);
+      if (due === undefined) return await shipOnly(req, paths, session, source, owner, started, segmentSize);
+      log.info(`wal_archive: a new restore point: ${due}`);
+    }
     log.info(`sync (${p.method}) starting: ${verdict.reason}`);
     makeBuilding(paths.building, owner.uid, owner.gid);
     building = true;
@@ -135,6 +162,7 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
     if (!fresh || fresh.systemId !== source.systemId) {
       throw new OcfError(OCF_ERR_GENERIC, `The new copy in ${paths.building} has ${fresh ? `system ${fresh.systemId}` : 'no readable control file'}, not the source's system ${source.systemId}; keeping the previous copy`);
     }
+    if (p.method === 'wal_archive') prepareRestorePoint(paths.building, archiveDirOf(p));
     const old = target.kind === 'copy' ? target.identity : undefined;
     // The copy took a while: a server may have been started on the target meanwhile (a takeover).
     const live = postmasterStatus(paths.target);
@@ -144,6 +172,11 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
     if (existsSync(paths.aside)) {
       if (isOlderCopy(old, fresh)) removeTree(paths.aside);
       else log.warn(`kept the previous copy at ${paths.aside}: not proven older than the new one`);
+    }
+    if (p.method === 'wal_archive') {
+      const shipped = await shipWal(session, { p, owner, log, signal: req.signal, segmentSize });
+      copied.bytesMoved += shipped.bytesMoved;
+      log.info(shipped.detail);
     }
     const durationMs = Date.now() - started;
     const sizeBytes = treeBytes(paths.target);
