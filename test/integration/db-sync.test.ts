@@ -391,4 +391,51 @@ describe('db_sync agent', () => {
     assert.match(third.stderr, /a new restore point: the restore point is \d+ s old \(base_interval=0\)/);
     assert.ok(!existsSync(join(archive, oldest)), `${oldest}, older than the new restore point, is removed`);
   });
+  it('a former primary: a copy that went on past the point where the source left its timeline is refused; one from before is replaced', async () => {
+    // sb forks from src: promoted, it opens timeline 2 at the fork point; src goes on writing on timeline 1.
+    const sb = await createStandby(src, { name: 'fork', settings: { listen_addresses: "'127.0.0.1'" } });
+    const early = join(work, 'early', 'data');
+    mkdirSync(join(work, 'early'));
+    assert.equal(call('run', { ...base(early), method: 'basebackup' }).code, 0, 'a copy of src before the fork');
+    await src.sql("INSERT INTO t (v) VALUES ('before the fork')");
+    await waitFor('the standby to replay', async () => (await sb.sql("SELECT count(*) FROM t WHERE v = 'before the fork'")) === '1');
+    assert.ok(!(await sb.ctl.promote({ timeoutMs: 30_000 })).failed);
+    await sb.sql('CHECKPOINT');
+    await src.sql("INSERT INTO t (v) VALUES ('only on the old primary'); CHECKPOINT");
+    const late = join(work, 'late', 'data');
+    mkdirSync(join(work, 'late'));
+    assert.equal(call('run', { ...base(late), method: 'basebackup' }).code, 0, 'a copy of src after the fork');
+    const fromFork = (target: string): Record<string, string> => ({ ...base(target), method: 'basebackup', source_host: '127.0.0.1', source_port: String(sb.port) });
+    const before = fingerprint(late);
+    const refused = call('run', fromFork(late));
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.reason ?? '', /Refusing to sync: target .*timeline 1, .* went on past [0-9A-F]+\/[0-9A-F]+, where source 127\.0\.0\.1:\d+ .* left timeline 1: it holds transactions the source never saw/);
+    assert.equal(fingerprint(late), before, 'the former primary\'s copy is unchanged');
+    const replaced = call('run', fromFork(early));
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.equal(state(early).lastGood?.sizeBytes !== undefined, true);
+    await sb.cleanup();
+  });
+
+  it('the copy that is the running source itself: a run says there is nothing to copy and exits 0', () => {
+    const r = call('run', { ...base(src.dataDir), method: 'rsync', rsync_module: daemon.module, rsync_port: String(daemon.port), rsync_user: daemon.user, rsync_password_file: daemon.passwordFile });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Nothing to copy: .* is the running source 127\.0\.0\.1:\d+ itself \(postmaster PID \d+\); this node holds the primary/);
+  });
+
+  it('stop during a copy: the supervisor aborts it cleanly, the previous copy stays', async () => {
+    const target = join(work, 'rs', 'data');
+    const before = fingerprint(target);
+    await src.sql("CREATE TABLE bulk2 AS SELECT g, repeat(md5(g::text), 8) AS v FROM generate_series(1, 100000) g");
+    const params = { ...rsyncParams(target), rsync_bwlimit: '3000', interval: '300', max_age: '900' };
+    assert.equal(call('start', params).code, 0);
+    await waitFor('the supervisor\'s rsync to run', () => pidsWith(`${target}.db_sync-new/`).length > 0 || undefined, 15_000);
+    const stopped = call('stop', params);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(pidsWith(`${target}.db_sync-new/`).length, 0, 'no rsync left');
+    assert.ok(!existsSync(`${target}.db_sync-new`), 'the unfinished copy is removed');
+    assert.equal(fingerprint(target), before);
+    const lockFile = join(work, 'state', `${target.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
+    assert.ok(!existsSync(lockFile), 'the lock is released');
+  });
 });
