@@ -12,6 +12,8 @@
 #                                            there, hence the prefix; ResourceManager handles the
 #                                            dash like any other character (it only splits on "::"
 #                                            and spaces), so haresources says pgbeat-IPaddr::...
+#                                            db_sync's one-shot `run` for cron uses either path:
+#                                            pgbeat-db_sync <source_host> <target_dir> [name=value ...] run
 #   /usr/local/bin/pgbeat                    the bundled heartbeat manager / CLI
 #   /var/lib/pgbeat/install-manifest         what this script installed: one line per path with
 #                                            its sha256, plus the directories it created
