@@ -17,6 +17,8 @@ export interface SourceFacts {
   postmasterStart: number | undefined;
   /** Its timeline's history (empty on timeline 1; undefined when it could not be read). */
   history: readonly HistoryEntry[] | undefined;
+  /** wal_level: 'minimal' cannot make an online backup. */
+  walLevel: string;
 }
 
 /** Identity of a data directory, read from its control file. */
@@ -38,7 +40,7 @@ export type TargetFacts =
 /** The verdict: copy (with why), or refuse with the reason naming both sides. */
 export type SyncVerdict =
   | { go: true; reason: string }
-  | { go: false; kind: 'target-is-source' | 'source-not-primary' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer' | 'target-diverged'; reason: string };
+  | { go: false; kind: 'target-is-source' | 'source-not-primary' | 'source-not-capable' | 'target-running' | 'target-foreign' | 'other-cluster' | 'target-newer' | 'target-diverged'; reason: string };
 
 const describe = (who: string, id: CopyIdentity): string =>
   `${who} (system ${id.systemId}, timeline ${id.timeline}, checkpoint ${formatLsn(id.checkpointLsn)})`;
@@ -51,6 +53,9 @@ export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: 
   const src = describe(`source ${source.name}`, source);
   if (source.inRecovery) {
     return { go: false, kind: 'source-not-primary', reason: `Refusing to sync: source ${source.name} is in recovery (a standby), copies are taken from the primary only` };
+  }
+  if (source.walLevel === 'minimal') {
+    return { go: false, kind: 'source-not-capable', reason: `Refusing to sync: source ${source.name} has wal_level=minimal and cannot make an online backup (set wal_level=replica and restart it)` };
   }
   switch (target.kind) {
     case 'absent':

@@ -210,7 +210,7 @@ describe('db_sync agent', () => {
     assert.deepEqual(readdirSync(tiny), [], 'nothing is left on the full disk');
   });
 
-  it('source not a primary: a standby as source is refused', async () => {
+  it('source not backup-capable: a standby as source, and a source with wal_level=minimal, are refused', async () => {
     const sb = await createStandby(src, { name: 'sb' });
     const target = join(work, 'rs', 'data');
     const before = fingerprint(target);
@@ -219,6 +219,13 @@ describe('db_sync agent', () => {
     assert.match(r.reason ?? '', /Refusing to sync: source .* is in recovery \(a standby\), copies are taken from the primary only/);
     assert.equal(fingerprint(target), before);
     await sb.cleanup();
+    // A source that cannot make an online backup at all: wal_level=minimal.
+    const minimal = await createPrimary({ name: 'minimal', settings: { wal_level: 'minimal', max_wal_senders: '0', wal_keep_size: '0' } });
+    const m = call('run', { ...rsyncParams(target), source_host: minimal.socketDir, source_port: String(minimal.port), rsync_host: '127.0.0.1' });
+    assert.equal(m.code, 6, m.stderr);
+    assert.match(m.reason ?? '', /source .* has wal_level=minimal and cannot make an online backup/);
+    assert.equal(fingerprint(target), before);
+    await minimal.cleanup();
   });
 
   it('direction: a target that was promoted and written to is refused while running and after, its files unchanged', async () => {

@@ -2,7 +2,7 @@
 // decide, copy into a fresh directory, switch it in, drop the previous copy only when proven older, record.
 import { existsSync } from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
-import { OCF_ERR_ARGS, OCF_ERR_GENERIC, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
+import { OCF_ERR_ARGS, OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_SUCCESS, type OcfCode } from '../../ocf/exit-codes.ts';
 import { OcfError } from '../../ocf/ocf-error.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import { formatLsn } from '../../pg/lsn.ts';
@@ -48,6 +48,8 @@ export interface RunRequest {
 const REFUSAL_CODE: Record<Exclude<SyncVerdict, { go: true }>['kind'], OcfCode> = {
   'target-is-source': OCF_SUCCESS,
   'source-not-primary': OCF_ERR_GENERIC,
+  // A configuration of the source, not of this node: the same everywhere, retrying will not help.
+  'source-not-capable': OCF_ERR_CONFIGURED,
   'target-running': OCF_ERR_GENERIC,
   'target-newer': OCF_ERR_GENERIC,
   'target-diverged': OCF_ERR_GENERIC,

@@ -33,11 +33,12 @@ const readHistory = async (s: PgSession, timeline: number): Promise<HistoryEntry
 /** Reads the source's facts over an open session. */
 export const readSourceFacts = async (s: PgSession, name: string): Promise<SourceFacts> => {
   const standing = await s.standing();
-  const [row] = await s.query<{ sysid: string; checkpoint: string; started: string | null }>(
+  const [row] = await s.query<{ sysid: string; checkpoint: string; started: string | null; wal_level: string }>(
     `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS sysid, (SELECT checkpoint_lsn::text FROM pg_control_checkpoint()) AS checkpoint,
-      floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started`,
+      floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text AS started, current_setting('wal_level') AS wal_level`,
   );
   if (!row) throw new Error(`pg_control_system() on ${name} returned no row`);
   return {
-    history: await readHistory(s, standing.timeline), name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)), postmasterStart: row.started === null ? undefined : Number(row.started) };
+    history: await readHistory(s, standing.timeline),
+    walLevel: String(row.wal_level), name, systemId: String(row.sysid), inRecovery: standing.inRecovery, timeline: standing.timeline, checkpointLsn: parseLsn(String(row.checkpoint)), postmasterStart: row.started === null ? undefined : Number(row.started) };
 };

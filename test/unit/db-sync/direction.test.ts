@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decideSync, isOlderCopy, type SourceFacts, type TargetFacts } from '../../../lib/db-sync/direction.ts';
 
 const SYS = '7300000000000000001';
-const source: SourceFacts = { name: 'pg1:5432', systemId: SYS, inRecovery: false, timeline: 3, checkpointLsn: 0x5000060n, postmasterStart: 1733300000,
+const source: SourceFacts = { name: 'pg1:5432', systemId: SYS, inRecovery: false, timeline: 3, checkpointLsn: 0x5000060n, postmasterStart: 1733300000, walLevel: 'replica',
   history: [{ parentTimeline: 1, switchLsn: 0x1000000n, reason: 'no recovery target specified' }, { parentTimeline: 2, switchLsn: 0x3000000n, reason: 'no recovery target specified' }] };
 const copy = (timeline: number, checkpointLsn: bigint, extra: { systemId?: string; pid?: number } = {}): TargetFacts => ({
   kind: 'copy', identity: { systemId: extra.systemId ?? SYS, timeline, checkpointLsn }, postmasterPid: extra.pid,
@@ -18,6 +18,7 @@ const cases: { name: string; source?: Partial<SourceFacts>; target: TargetFacts;
   { name: 'an older timeline, past the point the source left it (a former primary)', target: copy(2, 0x3000028n), go: false, kind: 'target-diverged', says: /went on past 0\/3000000, where source pg1:5432 .* left timeline 2: it holds transactions the source never saw/ },
   { name: 'a timeline not in the source\'s history', source: { history: [] }, target: copy(2, 0x1n), go: false, kind: 'target-diverged', says: /on a timeline that is not in the history of source/ },
   { name: 'an older timeline, source history unreadable', source: { history: undefined }, target: copy(1, 0x1n), go: false, kind: 'target-diverged', says: /cannot read the timeline history of source/ },
+  { name: 'a source with wal_level=minimal', source: { walLevel: 'minimal' }, target: { kind: 'absent' }, go: false, kind: 'source-not-capable', says: /source pg1:5432 has wal_level=minimal and cannot make an online backup \(set wal_level=replica and restart it\)/ },
   { name: 'a standby as source', source: { inRecovery: true }, target: copy(3, 0x4000000n), go: false, kind: 'source-not-primary', says: /source pg1:5432 is in recovery \(a standby\)/ },
   { name: 'a postmaster on the target', target: copy(3, 0x4000000n, { pid: 4242 }), go: false, kind: 'target-running', says: /a postmaster \(PID 4242\) runs on target \/d \(system 7300000000000000001, timeline 3, checkpoint 0\/4000000\); it is live, not a copy \(source pg1:5432\)/ },
   { name: 'the running source itself (this node holds the primary)', target: { ...copy(3, 0x5000060n, { pid: 4242 }), postmasterStart: 1733300000 } as TargetFacts, go: false, kind: 'target-is-source', says: /Nothing to copy: \/d is the running source pg1:5432 itself \(postmaster PID 4242\); this node holds the primary/ },
