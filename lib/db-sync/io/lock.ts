@@ -2,6 +2,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { processAlive } from '../../pg/io/postmaster.ts';
+import { processArgv } from '../../exec/io/own-process.ts';
 import { lockText, lockVerdict, parseLockPid, type LockHolder } from '../lock.ts';
 
 /** A held lock; release() removes the file if it is still ours. */
@@ -19,7 +20,9 @@ const holderOf = (path: string): LockHolder | undefined => {
     return undefined;
   }
   const pid = parseLockPid(text);
-  return { pid, alive: pid !== undefined && processAlive(pid) };
+  // A recycled PID is someone else: the holder must still be a db_sync process.
+  const isDbSync = (p: number): boolean => (processArgv(p) ?? []).some((a) => /db_sync(\.ts)?$/.test(a));
+  return { pid, alive: pid !== undefined && processAlive(pid) && isDbSync(pid) };
 };
 
 const create = (path: string): boolean => {

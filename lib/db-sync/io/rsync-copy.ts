@@ -46,6 +46,10 @@ const rsyncError = (r: CommandResult, what: string): OcfError => {
 export const rsyncCopy = async (job: CopyJob, session: PgSession): Promise<CopyOutcome> => {
   const t = rsyncTransport(job.p);
   const building = job.paths.building;
+  const [spc] = await session.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')");
+  if (Number(spc?.n) > 0) {
+    throw new OcfError(OCF_ERR_CONFIGURED, `The source has ${spc?.n} tablespace(s) outside its data directory, which method=rsync does not copy; use method=basebackup`);
+  }
   const [seg] = await session.query<{ s: string }>("SELECT setting AS s FROM pg_settings WHERE name = 'wal_segment_size'");
   const segmentSize = BigInt(String(seg?.s ?? 16 * 1024 * 1024));
   // Temporary (dropped with the session) and reserving WAL at once: no checkpoint may recycle a segment
