@@ -11,6 +11,7 @@ import { readState, removeState, statePath, writeState } from '../../ocf/io/stat
 import { writeErr } from '../../log/io/out.ts';
 import { processArgv } from '../../exec/io/own-process.ts';
 import { which } from '../../exec/io/which.ts';
+import { pollUntil } from '../../exec/io/poll.ts';
 import { processAlive, postmasterStatus } from '../../pg/io/postmaster.ts';
 import { isDumpMethod, type SyncParams } from '../params.ts';
 import { syncPaths, targetKey } from '../paths.ts';
@@ -135,13 +136,11 @@ export const startSync: ActionHandler<SyncParams> = async (input) => {
   if (child.pid === undefined) throw new OcfError(OCF_ERR_GENERIC, 'Cannot launch the supervisor process');
   child.unref();
   writeState(file, renderSupervisor({ pid: child.pid, startedAt }));
-  const deadline = Date.now() + 5_000;
-  while (!isSupervisor(child.pid)) {
-    if (!processAlive(child.pid) || Date.now() > deadline) {
-      removeState(file);
-      throw new OcfError(OCF_ERR_GENERIC, `The supervisor (PID ${child.pid}) exited at once; see the syslog lines tagged db_sync`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const pid = child.pid;
+  const up = await pollUntil(() => isSupervisor(pid) || !processAlive(pid), { deadline: Date.now() + 5_000, intervalMs: 50 });
+  if (!up || !isSupervisor(pid)) {
+    removeState(file);
+    throw new OcfError(OCF_ERR_GENERIC, `The supervisor (PID ${pid}) exited at once; see the syslog lines tagged db_sync`);
   }
   input.log.info(`started the supervisor, PID ${child.pid}`);
   return OCF_SUCCESS;
@@ -153,8 +152,7 @@ export const stopSync: ActionHandler<SyncParams> = async (input) => {
   const rec = parseSupervisor(readState(file));
   if (rec && rec.pid > 0 && isSupervisor(rec.pid)) {
     process.kill(rec.pid, 'SIGTERM');
-    const deadline = Date.now() + budgetMs(input.ctx, 60_000);
-    while (processAlive(rec.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(() => !processAlive(rec.pid), { deadline: Date.now() + budgetMs(input.ctx, 60_000), intervalMs: 100 });
     if (processAlive(rec.pid) && isSupervisor(rec.pid)) {
       input.log.warn(`supervisor ${rec.pid} did not exit after SIGTERM: killing it (the next run repairs the directories)`);
       process.kill(rec.pid, 'SIGKILL');
