@@ -1,7 +1,7 @@
 // Pieces the db_sync tests share: a real rsync daemon on a loopback port (ended by PID), a write load
 // on the source (pgbench in its own process), async agent calls, and starting a clone of a copy to read it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../lib/exec/io/run.ts';
@@ -176,5 +176,36 @@ export const readCopy = async (copyDir: string, extraSql: string[] = [], until?:
     }
   } finally {
     rmSync(base, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Runs `agent action` in a private mount namespace whose /dev/log is a socket we listen on (socat,
+ * ended by PID), so the test reads what the agent sent to syslog; waits until `expect` shows up there
+ * (or 10 s). Returns the run and the datagrams received.
+ */
+export const runWithSyslog = async (agent: string, action: string, params: Record<string, string>, expect: RegExp): Promise<AgentRun & { syslog: string }> => {
+  const dev = mkdtempSync(join(tmpdir(), 'pgbeat-fakedev-'));
+  const received = join(dev, 'received');
+  for (const f of ['null', 'urandom']) writeFileSync(join(dev, f), '');
+  const socat = spawn('socat', ['-u', `UNIX-RECV:${join(dev, 'log')},mode=666`, `OPEN:${received},creat,append`], { stdio: 'ignore' });
+  try {
+    await waitFor('the syslog socket', () => existsSync(join(dev, 'log')), 5_000);
+    const script = `mount --bind /dev/null ${dev}/null && mount --bind /dev/urandom ${dev}/urandom && mount --rbind ${dev} /dev && exec "$@"`;
+    const env: Record<string, string> = { PATH: CLEAN_PATH, OCF_ROOT: '/usr/lib/ocf' };
+    for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
+    const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', agent, action], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const read = (): string => (existsSync(received) ? readFileSync(received, 'utf8') : '');
+    await waitFor(`a syslog line matching ${expect}`, () => expect.test(read()), 10_000).catch(() => undefined);
+    const reasons = stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:'));
+    return { code, stdout, stderr, reason: reasons.length ? reasons[reasons.length - 1]!.slice('ocf-exit-reason:'.length) : undefined, syslog: read() };
+  } finally {
+    if (socat.exitCode === null) process.kill(socat.pid!, 'SIGTERM');
+    rmSync(dev, { recursive: true, force: true });
   }
 };

@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { callAgentAsync, digestSql, prepareLoadTables, readCopy, startLoad, startRsyncDaemon, type RsyncDaemon } from '../helpers/db-sync.ts';
+import { callAgentAsync, digestSql, runWithSyslog, prepareLoadTables, readCopy, startLoad, startRsyncDaemon, type RsyncDaemon } from '../helpers/db-sync.ts';
 import { cleanupAllPg, createPrimary, createStandby, freePort, PG_USER, pgTools, waitFor, type PgInstance } from '../helpers/pg.ts';
 import { run } from '../../lib/exec/io/run.ts';
 import { pgCtl } from '../../lib/pg/io/pg-ctl.ts';
@@ -444,5 +444,14 @@ describe('db_sync agent', () => {
     assert.equal(fingerprint(target), before);
     const lockFile = join(work, 'state', `${target.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`);
     assert.ok(!existsSync(lockFile), 'the lock is released');
+  });
+  it('syslog: runs log as db_sync at daemon.notice, failures at daemon.err (the seed\'s logger lines)', async () => {
+    const target = join(work, 'rs', 'data');
+    const ok = await runWithSyslog(AGENT, 'run', rsyncParams(target), /db_sync: sync done/);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.syslog, /<29>.* db_sync: sync done: rsync from 127\.0\.0\.1:\d+ into /, 'daemon.notice is <29>');
+    const bad = await runWithSyslog(AGENT, 'run', { ...rsyncParams(target), source_port: String(await freePort()) }, /db_sync: Cannot reach/);
+    assert.equal(bad.code, 1);
+    assert.match(bad.syslog, /<27>.* db_sync: Cannot reach the source: /, 'daemon.err is <27>');
   });
 });

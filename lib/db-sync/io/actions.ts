@@ -21,6 +21,7 @@ import { runSync, type RunOutcome } from './run-sync.ts';
 import { readSyncState } from './state-file.ts';
 import { userIds } from './owner.ts';
 import { withSyslog } from './syslog.ts';
+import { sendSyslog } from '../../log/io/ocf-logger.ts';
 
 type Input = ActionInput<SyncParams>;
 
@@ -40,8 +41,12 @@ const RUN_TIMEOUT_MS = 6 * 3600_000;
 const terminalProgress = (): ((line: string) => void) | undefined =>
   process.stderr.isTTY ? (line: string) => writeErr(`\r\x1b[Kdb_sync: ${line}`) : undefined;
 
-const once = (input: Input, signal: AbortSignal, timeoutMs: number, progress?: (line: string) => void): Promise<RunOutcome> =>
-  runSync({ p: input.params, log: withSyslog(input.log), signal, progress, timeoutMs });
+// Every run's lines go to syslog as `db_sync`; a failure's reason too (the caller logs it locally).
+const once = async (input: Input, signal: AbortSignal, timeoutMs: number, progress?: (line: string) => void): Promise<RunOutcome> => {
+  const r = await runSync({ p: input.params, log: withSyslog(input.log), signal, progress, timeoutMs });
+  if (r.code !== OCF_SUCCESS) sendSyslog('db_sync', 'daemon.err', r.reason);
+  return r;
+};
 
 /** validate-all: binaries, system user, the target's parent directory, the rsync password file. */
 export const validateSync: ActionHandler<SyncParams> = async ({ params: p }) => {
@@ -100,7 +105,7 @@ export const supervise: ActionHandler<SyncParams> = async (input) => {
   while (!ac.signal.aborted) {
     const started = Date.now();
     const r = await once(input, ac.signal, RUN_TIMEOUT_MS);
-    if (r.code !== OCF_SUCCESS) log.err(r.reason);
+    if (r.code !== OCF_SUCCESS) input.log.err(r.reason);
     if (ac.signal.aborted) break;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, nextRunDelayMs(input.params.interval, started, Date.now()));
