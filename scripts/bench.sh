@@ -215,11 +215,11 @@ section_db_sync() {
   inc_moved=$(db_sync_state "$BENCH_TMP/copies/rsync" bytesMoved)
 
   echo "db_sync (PostgreSQL 15 source, pgbench scale $DB_SYNC_SCALE, $(calc "$size / 1048576") MiB; rsync daemon on loopback; full copies: best of 2)"
-  printf '  %-44s %10s %14s %12s\n' run time 'bytes moved' 'MiB/s'
-  printf '  %-44s %7d ms %14d %12s\n' 'pg_basebackup -X stream -c fast (raw)' "$bb_ms" "$size" "$(calc "$size / 1048576 / ($bb_ms / 1000)")"
-  printf '  %-44s %7d ms %14d %12s\n' 'db_sync run, method=rsync, full' "$full_ms" "$full_moved" "$(calc "$size / 1048576 / ($full_ms / 1000)")"
-  printf '  %-44s %7d ms %14d %12s\n' "db_sync run, method=rsync, after $rows rows (1%) changed" "$inc_ms" "$inc_moved" '-'
-  printf '  %-44s %10s %14d\n' 'bytes changed (WAL of the UPDATE, FPIs incl.)' '' "$changed"
+  printf '  %-56s %10s %14s %12s\n' run time 'bytes moved' 'MiB/s'
+  printf '  %-56s %7d ms %14d %12s\n' 'pg_basebackup -X stream -c fast (raw)' "$bb_ms" "$size" "$(calc "$size / 1048576 / ($bb_ms / 1000)")"
+  printf '  %-56s %7d ms %14d %12s\n' 'db_sync run, method=rsync, full' "$full_ms" "$full_moved" "$(calc "$size / 1048576 / ($full_ms / 1000)")"
+  printf '  %-56s %7d ms %14d %12s\n' "db_sync run, method=rsync, after $rows rows (1%) changed" "$inc_ms" "$inc_moved" '-'
+  printf '  %-56s %10s %14d\n' 'bytes changed (WAL of the UPDATE, FPIs incl.)' '' "$changed"
   echo
   verdict 'db_sync full/basebackup throughput' "$(calc "$bb_ms / $full_ms")" x '>=' 0.8
   verdict 'db_sync incremental moved/changed' "$(calc "$inc_moved / $changed")" x '<=' 2
