@@ -34,6 +34,8 @@ export interface PeerReport {
   reachable: boolean;
   /** Why it did not answer; absent means unreachable (nothing listens there). */
   failure?: PeerFailure | undefined;
+  /** Not asked: the cluster manager proved its server stopped (the evidence); counts as unreachable. */
+  stopped?: string | undefined;
   /** The peer's own classification; 'primary' means it accepts writes. */
   role?: 'primary' | 'standby' | 'stopped' | 'unknown' | undefined;
   timeline?: number | undefined;
@@ -79,8 +81,9 @@ export const isUnknownPeer = (peer: PeerReport): boolean => !peer.reachable && p
 const unknownPeer = (peer: PeerReport): Verdict =>
   deny(`peer ${peer.name} could not be asked where it stands (${peer.failure?.error ?? 'no answer'}), so it may be a running primary: fix the peer check (repuser, pg_hba, max_connections) or stop that node`);
 
-/** Names of the peers nothing listens for. */
-const unreachableNames = (peers: readonly PeerReport[]): string[] => peers.filter((p) => !p.reachable && !isUnknownPeer(p)).map((p) => p.name);
+/** Names of the peers nothing listens for (or that were not asked because they are known stopped). */
+const unreachableNames = (peers: readonly PeerReport[]): string[] =>
+  peers.filter((p) => !p.reachable && !isUnknownPeer(p)).map((p) => `${p.name} (${p.stopped === undefined ? 'unreachable' : 'stopped'})`);
 
 /** A peer that forbids our promotion (a reachable one ahead or primary, or one that could not be asked), as a verdict. */
 const peerObjection = (self: Candidate, peer: PeerReport): Verdict | undefined => {
@@ -126,7 +129,7 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
     );
   }
   const unreachable = unreachableNames(r.peers);
-  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
+  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')}` : '';
   const former = r.formerPrimary === true ? ' (it was the primary of this timeline)' : '';
   return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${former}${note}` };
 };
@@ -145,6 +148,6 @@ export const mayStartAsPrimary = (self: Candidate, peers: readonly PeerReport[])
     }
   }
   const unreachable = unreachableNames(peers);
-  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')} (unreachable)` : '';
+  const note = unreachable.length ? `; not compared: ${unreachable.join(', ')}` : '';
   return { allow: true, reason: `no reachable peer is primary or on a newer timeline than ${self.timeline}${note}` };
 };

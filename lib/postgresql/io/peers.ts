@@ -5,16 +5,26 @@ import { classifyPeerError } from '../../pg/peer-failure.ts';
 import { PgConnectError } from '../../pg/connect-error.ts';
 import { openReplicationSession } from '../../pg/io/peer.ts';
 import type { PgEnv } from './env.ts';
+import type { StoppedPeer } from '../stopped-peers.ts';
 
 /** How long a peer has to accept the connection. */
 export const PEER_CONNECT_TIMEOUT_MS = 1_000;
 
-/** Reports from every configured peer, asked in parallel; one that did not answer says why (unreachable or unknown). */
-export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerReport[]> => {
+/**
+ * Reports from every configured peer, asked in parallel; one that did not answer says why
+ * (unreachable or unknown). A peer in `known` (its server proved stopped, stopped-peers.ts) is not
+ * asked: it is reported unreachable with the evidence, so a dead address costs no connect timeout.
+ */
+export const askPeers = async (env: PgEnv, timeoutMs = 2_000, known: readonly StoppedPeer[] = []): Promise<PeerReport[]> => {
   if (env.p.repl_passfile) process.env['PGPASSFILE'] = env.p.repl_passfile;
   const peers = env.p.peers.filter((peer) => peer.name !== env.node);
   return Promise.all(
     peers.map(async (peer): Promise<PeerReport> => {
+      const stopped = known.find((k) => k.name === peer.name);
+      if (stopped) {
+        env.log.info(`peer ${peer.name} (${peer.host}:${peer.port}) not asked: ${stopped.evidence}`);
+        return { name: peer.name, reachable: false, stopped: stopped.evidence };
+      }
       let session;
       try {
         session = await openReplicationSession({
@@ -46,5 +56,9 @@ export const askPeers = async (env: PgEnv, timeoutMs = 2_000): Promise<PeerRepor
 /** One line per peer for logs. */
 export const describePeers = (reports: readonly PeerReport[]): string =>
   reports
-    .map((r) => (r.reachable ? `${r.name}: ${r.role} tl ${r.timeline}` : `${r.name}: ${r.failure?.kind === 'unknown' ? 'unknown (could not be asked)' : 'unreachable'}`))
+    .map((r) => {
+      if (r.reachable) return `${r.name}: ${r.role} tl ${r.timeline}`;
+      if (r.stopped !== undefined) return `${r.name}: stopped (not asked)`;
+      return `${r.name}: ${r.failure?.kind === 'unknown' ? 'unknown (could not be asked)' : 'unreachable'}`;
+    })
     .join(', ') || 'no peers configured';

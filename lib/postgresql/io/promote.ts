@@ -14,6 +14,8 @@ import { lastPrimarySighting } from './last-primary.ts';
 import { readPublishedPositions } from './pacemaker-duty.ts';
 import { forgetFormerPrimary, isFormerPrimary } from './former-primary.ts';
 import { readOurWalEnd } from './our-wal.ts';
+import { parseNotification } from '../../ocf/notify.ts';
+import { stoppedPeers } from '../stopped-peers.ts';
 
 /** This node as a candidate; throws when its position is not known. */
 export const self = (env: PgEnv, i: Inspection): Candidate => {
@@ -39,7 +41,15 @@ export const selfAsReplayed = async (env: PgEnv, i: Inspection): Promise<Candida
 /** Refuses (throws with the reason) unless this standby may be promoted now. */
 export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
   const me = await selfAsReplayed(env, i);
-  const peers = await askPeers(env);
+  // Peers the manager proved stopped for this promote (Pacemaker's lists) are not waited for.
+  const known = stoppedPeers({
+    notification: parseNotification(env.input.ctx.meta),
+    self: env.node,
+    peers: env.p.peers.map((p) => p.name),
+    action: env.input.ctx.action,
+    mode: env.mode,
+  });
+  const peers = await askPeers(env, undefined, known);
   // Acknowledged commits live in some node's WAL: when every peer answers (and mayPromote finds
   // none ahead of us), we hold all of them whether or not we were synchronous.
   const everyoneAnswered = peers.every((p) => p.reachable);
