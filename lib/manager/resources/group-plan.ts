@@ -5,7 +5,7 @@ import type { GroupConfig, ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
 import { OCF_RUNNING_MASTER, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import { instanceName, metaEnv } from './invocation.ts';
-import { isPostgresqlResource, promoteNotifyMeta } from './postgresql-resource.ts';
+import { isPostgresqlResource, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
 
 /**
  * What a failed step means. abort: stop the plan (and give up what it started); retry-then-fence:
@@ -53,31 +53,40 @@ const step = (index: number, resource: ResourceSpec, action: ResourceAction, onF
   index, resource, action, ok, env, onFailure, what: `${action} ${label(resource)}`,
 });
 
-const notify = (index: number, r: ResourceSpec, type: 'pre' | 'post', c: ClusterView): PlanStep => ({
-  ...step(index, r, 'notify', 'ignore', [OCF_SUCCESS], metaEnv(promoteNotifyMeta({ type, promoted: c.node, nodes: c.nodes, instance: instanceName(r) }))),
+const notify = (index: number, r: ResourceSpec, type: 'pre' | 'post', c: ClusterView, stopped: readonly string[]): PlanStep => ({
+  ...step(index, r, 'notify', 'ignore', [OCF_SUCCESS], metaEnv(promoteNotifyMeta({ type, promoted: c.node, nodes: c.nodes, instance: instanceName(r), stopped }))),
   what: `notify ${type}-promote ${label(r)}`,
 });
+
+// The promote carries the notification lists only when there is evidence to pass (as before otherwise).
+const promote = (index: number, r: ResourceSpec, c: ClusterView, stopped: readonly string[]): PlanStep =>
+  step(index, r, 'promote', 'abort', [OCF_SUCCESS], stopped.length ? metaEnv(promoteActionMeta({ promoted: c.node, nodes: c.nodes, instance: instanceName(r), stopped })) : undefined);
 
 /**
  * How postgresql is brought up. standbyRunning: the probe saw its standby running, so the idempotent
  * start (one agent process, ~60 ms) is left out. notify: run the pre/post-promote notifications
  * (default true; under pgbeat they publish nothing, since no Pacemaker attributes exist, but keep the
- * agent's Pacemaker path whole).
+ * agent's Pacemaker path whole). stoppedPeers: nodes whose database is known stopped (fencing of
+ * that node confirmed in this failover, or the node reported its own clean stop of the database); the
+ * promote and its notifications name them in notify_stop_uname, and the agent's promotion check does
+ * not wait a connect timeout for them. Never a node that is merely silent: that one must be asked.
  */
 export interface BringUpOptions {
   standbyRunning?: boolean | undefined;
   notify?: boolean | undefined;
+  stoppedPeers?: readonly string[] | undefined;
 }
 
 /** The steps that bring resource `i` up where the group runs: start, or for postgresql start (standby, idempotent) and promote. */
 const bringUp = (i: number, r: ResourceSpec, c: ClusterView, o: BringUpOptions = {}): PlanStep[] => {
   if (!isPostgresqlResource(r)) return [step(i, r, 'start', 'abort')];
   const notifying = o.notify !== false;
+  const stopped = o.stoppedPeers ?? [];
   return [
     ...(o.standbyRunning ? [] : [step(i, r, 'start', 'abort')]),
-    ...(notifying ? [notify(i, r, 'pre', c)] : []),
-    step(i, r, 'promote', 'abort'),
-    ...(notifying ? [notify(i, r, 'post', c)] : []),
+    ...(notifying ? [notify(i, r, 'pre', c, stopped)] : []),
+    promote(i, r, c, stopped),
+    ...(notifying ? [notify(i, r, 'post', c, stopped)] : []),
   ];
 };
 

@@ -6,6 +6,7 @@ import type { ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
 import { OCF_ERR_CONFIGURED, OCF_ERR_UNIMPLEMENTED } from '../../ocf/exit-codes.ts';
 import { missingExecutableCode } from './action-code.ts';
+import { quoteValue } from '../../ocf/quote.ts';
 import { isPostgresqlResource, postgresqlParams, promotableMeta } from './postgresql-resource.ts';
 
 /** Where resources live and what every call inherits; tests point the roots at temp dirs. */
@@ -87,7 +88,7 @@ const V1_ACTIONS: Partial<Record<ResourceAction, { arg: string; reading: ExitRea
 
 const ocfCall = (file: string, spec: ResourceSpec, params: Record<string, string>, action: ResourceAction, timeoutMs: number, o: ResolveOptions): Resolution => {
   const bad = Object.keys(params).find((k) => !/^[A-Za-z0-9_]+$/.test(k));
-  if (bad !== undefined) return { ok: false, code: OCF_ERR_CONFIGURED, reason: `Invalid parameter name '${bad}' in ${spec.text}: use letters, digits and _` };
+  if (bad !== undefined) return { ok: false, code: OCF_ERR_CONFIGURED, reason: `Invalid parameter name ${quoteValue(bad)} in ${spec.text}: use letters, digits and _` };
   const instance = instanceName(spec);
   const env: Record<string, string> = {
     PATH: o.path,

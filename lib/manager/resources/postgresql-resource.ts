@@ -66,6 +66,12 @@ export interface PromoteNotice {
   nodes: readonly string[];
   /** The resource instance name (OCF_RESOURCE_INSTANCE). */
   instance: string;
+  /**
+   * Nodes whose database the manager knows is stopped for this promotion: fencing confirmed, or the
+   * node reported its own clean stop of the database. Passed as notify_stop_uname, the list in
+   * which Pacemaker names them; the agent then does not wait for them (never: merely silent nodes).
+   */
+  stopped?: readonly string[] | undefined;
 }
 
 /**
@@ -76,6 +82,7 @@ export const promoteNotifyMeta = (n: PromoteNotice): Record<string, string> => {
   const list = (names: readonly string[]): string => (names.length ? names.join(' ') : ' ');
   const resources = (names: readonly string[]): string => list(names.map(() => n.instance));
   const others = n.nodes.filter((x) => x !== n.promoted);
+  const stopped = (n.stopped ?? []).filter((x) => x !== n.promoted && n.nodes.includes(x));
   const unpromoted = n.type === 'pre' ? n.nodes : others;
   const promoted = n.type === 'pre' ? [] : [n.promoted];
   return {
@@ -89,8 +96,8 @@ export const promoteNotifyMeta = (n: PromoteNotice): Record<string, string> => {
     notify_demote_resource: ' ',
     notify_start_uname: ' ',
     notify_start_resource: ' ',
-    notify_stop_uname: ' ',
-    notify_stop_resource: ' ',
+    notify_stop_uname: list(stopped),
+    notify_stop_resource: resources(stopped),
     notify_active_uname: list(n.nodes),
     notify_active_resource: resources(n.nodes),
     notify_promoted_uname: list(promoted),
@@ -106,4 +113,14 @@ export const promoteNotifyMeta = (n: PromoteNotice): Record<string, string> => {
     notify_all_uname: list(n.nodes),
     notify_all_hosts: list(n.nodes),
   };
+};
+
+/**
+ * The meta attributes of the promote itself (keys without the prefix): as Pacemaker does for a clone
+ * with notifications, the lists of the pre-promote notification without notify_type and
+ * notify_operation, so the agent reads the same evidence (notify_stop_uname) in the promote.
+ */
+export const promoteActionMeta = (n: Omit<PromoteNotice, 'type'>): Record<string, string> => {
+  const { notify_type: _t, notify_operation: _o, notify_key_type: _kt, notify_key_operation: _ko, ...lists } = promoteNotifyMeta({ ...n, type: 'pre' });
+  return lists;
 };

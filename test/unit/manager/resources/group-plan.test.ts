@@ -6,6 +6,7 @@ import { parseContext } from '../../../../lib/ocf/context.ts';
 import { parseNotification } from '../../../../lib/ocf/notify.ts';
 import { effectiveMode } from '../../../../lib/postgresql/run-mode.ts';
 import { defaultResolveOptions, resolveInvocation } from '../../../../lib/manager/resources/invocation.ts';
+import { stoppedPeers } from '../../../../lib/postgresql/stopped-peers.ts';
 
 const v1 = (name: string, ...args: string[]): ResourceSpec => ({ kind: 'v1', name, args, text: [name, ...args].join('::') });
 const PG: ResourceSpec = { kind: 'ocf', provider: 'pgbeat', type: 'postgresql', params: { pgdata: '/pg' }, text: 'ocf:pgbeat:postgresql::pgdata=/pg' };
@@ -116,4 +117,24 @@ test('the environment of a take\'s notifications reads, in the agent\'s own pars
     assert.deepEqual(n.unames.promoted, type === 'pre' ? [] : ['node2']);
     assert.deepEqual(n.unames.unpromoted, type === 'pre' ? ['node1', 'node2'] : ['node1']);
   }
+});
+
+test('a take told that the peer\'s database is stopped names it in the promote\'s notify_stop_uname; the agent skips that peer and no other', () => {
+  const o = defaultResolveOptions('node2');
+  const agentSkips = (plan: GroupPlan): string[] => {
+    const s = plan.steps.find((x) => x.action === 'promote')!;
+    const r = resolveInvocation(s.resource, s.action, 60_000, o, undefined);
+    assert.ok(r.ok);
+    const ctx = parseContext(r.invocation.args, { ...r.invocation.env, ...s.env });
+    const mode = effectiveMode('auto', ctx.v1, ctx.meta);
+    return stoppedPeers({ notification: parseNotification(ctx.meta), self: 'node2', peers: ['node1', 'node2'], action: ctx.action, mode }).map((p) => p.name);
+  };
+  assert.deepEqual(agentSkips(takePlan(G, C, { stoppedPeers: ['node1'] })), ['node1']);
+  assert.deepEqual(agentSkips(takePlan(G, C, { stoppedPeers: ['node1'], notify: false })), ['node1'], 'the promote carries its own lists');
+  assert.deepEqual(agentSkips(takePlan(G, C)), [], 'no evidence: the peer is asked');
+  assert.equal(takePlan(G, C).steps.find((x) => x.action === 'promote')!.env, undefined, 'the promote environment is unchanged without evidence');
+  assert.deepEqual(agentSkips(takePlan(G, C, { stoppedPeers: ['node2', 'node9'] })), [], 'neither this node nor a stranger');
+  const pre = takePlan(G, C, { stoppedPeers: ['node1'] }).steps.find((x) => x.action === 'notify')!;
+  assert.equal(pre.env?.['OCF_RESKEY_CRM_meta_notify_stop_uname'], 'node1');
+  assert.equal(pre.env?.['OCF_RESKEY_CRM_meta_notify_stop_resource'], 'postgresql_pg');
 });
