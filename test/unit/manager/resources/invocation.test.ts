@@ -126,10 +126,11 @@ for (const [name, spec, script] of [['OCF', PG_OCF, undefined], ['v1', PG_V1, '/
 }
 
 test('an invalid parameter name is answered with OCF_ERR_CONFIGURED and quoted on one line', () => {
-  const r = resolveInvocation(ocf('heartbeat', 'Dummy', { 'bad\nname': 'x' }), 'start', 20_000, o, undefined);
+  const spec: ResourceSpec = { ...ocf('heartbeat', 'Dummy', { 'bad\nname': 'x' }), text: 'ocf:heartbeat:Dummy' };
+  const r = resolveInvocation(spec, 'start', 20_000, o, undefined);
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.code, 6);
-  assert.match(r.reason, /^Invalid parameter name 'bad\\nname' in /);
+  assert.equal(r.reason, "Invalid parameter name 'bad\\nname' in ocf:heartbeat:Dummy: use letters, digits and _");
   assert.doesNotMatch(r.reason, /\n/);
 });
