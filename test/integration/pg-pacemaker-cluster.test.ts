@@ -338,6 +338,12 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
     const vipMoved = await waitUntil(() => addressesOf(lab!.host(1), NIC).includes(`${VIP}/24`), { timeoutMs: 30_000 });
     assert.ok(vipMoved, `the VIP did not follow the promotion:\n${crmMon(pgb)}`);
     assert.match(pgb.run(['crm_mon', '-1']).stdout, /OFFLINE: \[ pga \]/, 'the survivor sees pga gone and carries on (two_node, no fencing)');
+    // Pacemaker hands the promote the clone's notification lists. Without fencing pga is only
+    // "inactive", not in notify_stop_uname: no proof it stopped, so it was asked like any peer.
+    const log = pgb.pacemakerLog();
+    assert.match(log, /cluster lists for this promote: promote=\[pgb\] stop=\[\]/, 'the promote received the notify lists');
+    assert.match(log, /peer pga \(\S+\) not reachable/, 'pga was asked');
+    assert.doesNotMatch(log, /peer pga \(\S+\) not asked/);
   });
 
   it('the old primary comes back as a standby of the new primary; one Promoted in the cluster', async () => {

@@ -42,8 +42,13 @@ export const selfAsReplayed = async (env: PgEnv, i: Inspection): Promise<Candida
 export const checkPromotion = async (env: PgEnv, i: Inspection): Promise<void> => {
   const me = await selfAsReplayed(env, i);
   // Peers the manager proved stopped for this promote (Pacemaker's lists) are not waited for.
+  const lists = parseNotification(env.input.ctx.meta);
+  if (lists.unames.promote.length) {
+    const u = lists.unames;
+    env.log.info(`cluster lists for this promote: promote=[${u.promote.join(' ')}] stop=[${u.stop.join(' ')}] start=[${u.start.join(' ')}] demote=[${u.demote.join(' ')}]`);
+  }
   const known = stoppedPeers({
-    notification: parseNotification(env.input.ctx.meta),
+    notification: lists,
     self: env.node,
     peers: env.p.peers.map((p) => p.name),
     action: env.input.ctx.action,
