@@ -2,33 +2,15 @@
 // (witness, fence, monitor_interval, action_timeout). Directives apply in file order, so udpport and
 // baud must come before the media lines that use them. Every problem names its line.
 import { parseIp } from '../../net/address.ts';
-import type { MediumConfig } from './cluster-config.ts';
+import type { ClusterConfig, MediumConfig } from './cluster-config.ts';
 import { ProblemList, type ConfigProblem } from './problem.ts';
 import { parseHbTime } from './time-value.ts';
 
 /** What ha.cf sets: the ClusterConfig fields that do not come from haresources or authkeys. */
-export interface HaCfSettings {
-  nodes: string[];
-  cluster: string;
-  keepaliveMs: number;
-  warntimeMs: number;
-  deadtimeMs: number;
-  initdeadMs: number;
-  udpport: number;
-  media: MediumConfig[];
-  autoFailback: 'on' | 'off' | 'legacy';
-  ping: string[];
-  logfacility?: string | undefined;
-  logfile?: string | undefined;
-  debugfile?: string | undefined;
-  witness?: { host: string; port: number } | undefined;
-  fence: Record<string, string>;
-  monitorIntervalMs: number;
-  actionTimeoutsMs: Record<string, number>;
+export type HaCfSettings = Omit<ClusterConfig, 'localNode' | 'groups' | 'auth'> & {
   /** Line of each fence directive, to report a fence for a node that is not listed. */
   fenceLines: Record<string, number>;
-  haEnv: Record<string, string>;
-}
+};
 
 /** The actions `action_timeout` accepts and their defaults (ms); `fence` bounds the fence command. */
 export const DEFAULT_ACTION_TIMEOUTS_MS: Readonly<Record<string, number>> = {
