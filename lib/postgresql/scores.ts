@@ -15,6 +15,8 @@ export interface ScoreInput {
   requireSync: boolean;
   /** Largest acceptable lag in bytes; 0 disables the check. */
   maxlag: bigint;
+  /** Peers on a newer timeline descending from ours (stalePrimary): this primary is the stale side. */
+  newerPeers?: readonly string[];
 }
 
 /** Score of a node that may not be promoted: absent, not streaming, not synchronous, too far behind. */
@@ -22,9 +24,15 @@ export const NOT_PROMOTABLE = -1000;
 
 /**
  * Primary 1001; streaming standbys that may be promoted ranked by flushed WAL: 1000, 990, ...;
- * everyone else -1000. Returns node -> score for the primary and every known node.
+ * everyone else -1000. A stale primary (newerPeers) gives 1001 to the newer peers and -1000 to
+ * itself and everyone else, so Pacemaker demotes it and promotes the newer side.
+ * Returns node -> score for the primary and every known node.
  */
 export const promotionScores = (s: ScoreInput): Map<string, number> => {
+  if (s.newerPeers && s.newerPeers.length > 0) {
+    const newer = new Set(s.newerPeers);
+    return new Map([s.self, ...s.nodes].map((n) => [n, newer.has(n) ? 1001 : NOT_PROMOTABLE]));
+  }
   const sync = new Set(synchronousStandbys(s.rows, s.syncStandbyNames));
   const eligible = s.rows
     .filter((r) => r.state === 'streaming' && r.flushLsn !== undefined)

@@ -29,6 +29,7 @@ import { HA_NOARCH, HEARTBEAT, makeHbNode, type HbNode } from '../helpers/heartb
 import { NODE_PATH, waitUntil, type Run } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
+import { ACK_TABLE_SQL, missingAcks, startVipWriter, stopAllWriters, type VipWriter } from '../helpers/vip-writer.ts';
 
 const NIC = 'eth0';
 const VIP = '192.0.2.100';
@@ -161,23 +162,21 @@ const preparePostgres = (): void => {
   for (const [name, dir] of dirs) labDirs.set(name, dir);
 };
 
-/** Drops all traffic on the lab link of both nodes (IP and ARP, in and out). */
-const partition = (): void => {
-  for (const { name } of NODES) {
-    const ns = nsOf(name);
-    for (const rule of [
-      ['iptables', 'INPUT', '-i', NIC, '-j', 'DROP'], ['iptables', 'OUTPUT', '-o', NIC, '-j', 'DROP'],
-      ['arptables', 'INPUT', '-i', NIC, '-j', 'DROP'], ['arptables', 'OUTPUT', '-o', NIC, '-j', 'DROP'],
-    ]) {
-      const [tool, ...r] = rule as [string, ...string[]];
-      const res = toRun(spawnSync('ip', ['netns', 'exec', ns, tool, '-A', ...r], { encoding: 'utf8', timeout: 10_000 }));
-      assert.equal(res.status, 0, `${tool} -A ${r.join(' ')} in ${ns}: ${res.out}`);
-      addedRules.push([ns, tool, ...r]);
-    }
+/** Cuts `name` off: drops all traffic on its lab link (IP and ARP, in and out); the others still reach each other. */
+const cutOff = (name: string): void => {
+  const ns = nsOf(name);
+  for (const rule of [
+    ['iptables', 'INPUT', '-i', NIC, '-j', 'DROP'], ['iptables', 'OUTPUT', '-o', NIC, '-j', 'DROP'],
+    ['arptables', 'INPUT', '-i', NIC, '-j', 'DROP'], ['arptables', 'OUTPUT', '-o', NIC, '-j', 'DROP'],
+  ]) {
+    const [tool, ...r] = rule as [string, ...string[]];
+    const res = toRun(spawnSync('ip', ['netns', 'exec', ns, tool, '-A', ...r], { encoding: 'utf8', timeout: 10_000 }));
+    assert.equal(res.status, 0, `${tool} -A ${r.join(' ')} in ${ns}: ${res.out}`);
+    addedRules.push([ns, tool, ...r]);
   }
 };
 
-/** Removes every rule partition() added (also run by after()). */
+/** Removes every rule cutOff() added (also run by after()). */
 const heal = (): void => {
   while (addedRules.length) {
     const [ns, tool, ...r] = addedRules.pop()!;
@@ -214,6 +213,7 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
   after(async () => {
     const names = lab ? [lab.switchNs, lab.host(0), lab.host(1), lab.host(2)] : [];
     try {
+      await stopAllWriters();
       heal();
       for (const n of nodes.values()) {
         // Stop the PostgreSQL the agents started (immediate, as postgres), then the node (PID 1, by PID).
@@ -299,14 +299,63 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
     assert.ok(seen, 'hba replays the write made after the handover');
   });
 
-  it('partition: hba takes over after deadtime (second primary, sync_mode=off); on heal one primary is left and the other rejoins by pg_rewind with a report', async () => {
+  // Switchover and back with hb_standby, a client writing through the VIP all along; the switch back
+  // runs as soon as the first one is done (the case once refused: the new standby's restartpoint
+  // was still on the old timeline).
+  it('switchover and back with hb_standby: both succeed, the old primary follows each time, every acknowledged write is kept', async () => {
     ensureInstalled();
+    assert.deepEqual(primaries(), ['hbb'], 'hbb holds the group after the handover');
+    sql(node('hbb'), ACK_TABLE_SQL);
+    const writer = startVipWriter({ ns: lab!.host(2), host: VIP, phase: 'hb-switchover', first: 1, count: 3_000, maxSeconds: 150 });
+    try {
+      assert.ok(await waitUntil(() => writer.acked().length >= 10, { timeoutMs: 20_000 }), `the client does not write through the VIP: ${JSON.stringify(writer.attempts().slice(-3))}`);
+      const move = async (from: string, to: string): Promise<{ firstWriteMs: number; promoteMs: string }> => {
+        const logAt = node(to).log().length;
+        const t0 = Date.now();
+        const sb = node(from).run([`${HA_NOARCH}/hb_standby`]);
+        assert.equal(sb.status, 0, sb.out);
+        let resumed: ReturnType<VipWriter['resumedAfter']>;
+        const moved = await waitUntil(() => hasVip(to) && inRecovery(to) === 'f' && (resumed = writer.resumedAfter(t0)) !== undefined, { timeoutMs: 90_000, stepMs: 250 });
+        assert.ok(moved, `hb_standby on ${from}: no write through the VIP on ${to}:\n${diagnose()}`);
+        const follows = await waitUntil(() => inRecovery(from) === 't' && streamsFrom(to, from), { timeoutMs: 60_000, stepMs: 250 });
+        assert.ok(follows, `${from} does not stream from ${to} after the handover:\n${diagnose()}`);
+        assert.deepEqual(vipHolders(), [to]);
+        const promoteMs = /accepts writes (\d+) ms after the promotion began/.exec(node(to).log().slice(logAt))?.[1] ?? '?';
+        return { firstWriteMs: resumed!.at - t0, promoteMs };
+      };
+      const there = await move('hbb', 'hba');
+      console.log(`# switchover hbb -> hba (hb_standby): first acknowledged write through the VIP ${there.firstWriteMs} ms after hb_standby (promotion ${there.promoteMs} ms)`);
+      const back = await move('hba', 'hbb');
+      console.log(`# switch back hba -> hbb right after: first acknowledged write ${back.firstWriteMs} ms after hb_standby, promotion of hbb ${back.promoteMs} ms`);
+    } finally {
+      await writer.stop();
+    }
+    const lost = missingAcks(writer, sql(node('hbb'), "SELECT coalesce(string_agg(seq::text, ' '), '') FROM pgbeat_acks WHERE phase = 'hb-switchover'").split(' ').filter(Boolean).map(Number));
+    console.log(`# switchover and back: ${writer.acked().length} writes acknowledged of ${writer.attempts().length} attempts, ${lost.length} lost`);
+    assert.deepEqual(lost, [], 'every acknowledged write is on the final primary (hbb)');
+  });
+
+  it('partition: hba takes over after deadtime (second primary, sync_mode=off) and acknowledges the client\'s writes; on heal they all survive, one primary is left and the other rejoins by pg_rewind with a report', async () => {
+    ensureInstalled();
+    assert.deepEqual(primaries(), ['hbb'], 'hbb is the primary before the cut');
     const t0 = Date.now();
-    partition();
+    // hbb (the primary) is cut off from hba and from the client.
+    cutOff('hbb');
     const split = await waitUntil(() => primaries().length === 2 && vipHolders().length === 2, { timeoutMs: 40_000, stepMs: 250 });
     assert.ok(split, `hba did not take over during the partition:\n${diagnose()}`);
     console.log(`# partition: both nodes primary ${Date.now() - t0} ms after the cut (deadtime 3 s)`);
     assert.match(node('hba').log(), /node hbb: is dead/);
+    // The client writes through the VIP, which only hba answers now (hbb is cut off).
+    const writer = startVipWriter({ ns: lab!.host(2), host: VIP, phase: 'hb-partition', first: 100_000, count: 3_000, maxSeconds: 120 });
+    let resumed: ReturnType<VipWriter['resumedAfter']>;
+    try {
+      const writing = await waitUntil(() => writer.acked().length >= 30, { timeoutMs: 60_000 });
+      resumed = writer.attempts().find((a) => a.ok);
+      assert.ok(writing, `the client's writes through the VIP do not reach hba: ${JSON.stringify(writer.attempts().slice(-3))}\n${diagnose()}`);
+    } finally {
+      await writer.stop();
+    }
+    console.log(`# partition: the client's first acknowledged write through the VIP (on hba) ${resumed!.at - t0} ms after the cut; ${writer.acked().length} acknowledged`);
     for (let i = 1; i <= 5; i++) {
       sql(node('hba'), `INSERT INTO pgbeat_rows VALUES (${200 + i}, 'written on hba during the partition')`);
       sql(node('hbb'), `INSERT INTO pgbeat_rows VALUES (${300 + i}, 'written on hbb during the partition')`);
@@ -400,6 +449,10 @@ describe('postgresql under two heartbeat 3.0.6 daemons (v1 haresources)', { skip
     const { survivor, other } = outcome;
     console.log(`# heal: one primary (${survivor}, holds the VIP) and ${other} streaming from it ${Date.now() - healAt} ms after the heal${refused ? ' (after hb_takeover)' : diverged ? ' (after the operator\'s stop)' : ''}`);
 
+    const lostAcks = missingAcks(writer, trySql(node(survivor), "SELECT string_agg(seq::text, ' ') FROM pgbeat_acks WHERE phase = 'hb-partition'")?.split(' ').map(Number) ?? []);
+    console.log(`# partition and heal: ${writer.acked().length} writes acknowledged on hba, ${writer.acked().length - lostAcks.length} kept, ${lostAcks.length} lost`);
+    assert.equal(survivor, 'hba', 'the side promoted during the partition (newer timeline) is the one kept');
+    assert.deepEqual(lostAcks, [], 'every write acknowledged on the promoted side survives the heal');
     const kept = survivor === 'hba' ? { range: [201, 205], xids: hbaXids } : { range: [301, 305], xids: hbbXids };
     const lost = survivor === 'hba' ? { range: [301, 305], xids: hbbXids } : { range: [201, 205], xids: hbaXids };
     assert.equal(sql(node(survivor), `SELECT count(*) FROM pgbeat_rows WHERE id BETWEEN ${kept.range[0]} AND ${kept.range[1]}`), '5', 'the survivor kept its partition rows');

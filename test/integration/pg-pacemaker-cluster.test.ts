@@ -33,6 +33,7 @@ import {
 import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
+import { ACK_TABLE_SQL, missingAcks, startVipWriter, stopAllWriters, type VipWriter } from '../helpers/vip-writer.ts';
 
 const NIC = 'eth0';
 const VIP = '192.0.2.100';
@@ -43,6 +44,8 @@ const NODES = [
   { name: 'pga', address: '192.0.2.1' },
   { name: 'pgb', address: '192.0.2.2' },
 ] as const;
+/** A third lab host: the client that writes through the VIP. */
+const CLIENT_ADDRESS = '192.0.2.3';
 const RSC = 'pgsql';
 const CLONE = 'pgsql-clone';
 const SCORE_ATTR = `master-${RSC}`;
@@ -106,6 +109,33 @@ const serverLog = (n: ClusterNode): string => {
   } catch {
     return '(none)';
   }
+};
+
+/** Whether the node's namespace holds the VIP. */
+const hasVipOn = (name: string): boolean => addressesOf(lab!.host(NODES.findIndex((n) => n.name === name)), NIC).includes(`${VIP}/24`);
+
+/** Whether `standby` streams from the primary on `primary`. */
+const streamsFrom = (primary: ClusterNode, standby: string): boolean =>
+  trySql(primary, `SELECT state FROM pg_stat_replication WHERE application_name = '${standby}'`, 5_000) === 'streaming';
+
+/** The sequence numbers of `phase` in pgbeat_acks on `node`. */
+const ackRows = (node: ClusterNode, phase: string): number[] =>
+  sql(node, `SELECT coalesce(string_agg(seq::text, ' '), '') FROM pgbeat_acks WHERE phase = '${phase}'`).split(' ').filter(Boolean).map(Number);
+
+/** exec-time (ms) of the last promote Pacemaker recorded for `nodeName` (the CIB status section). */
+const promoteExecMs = (from: ClusterNode, nodeName: string): number | undefined => {
+  const r = from.run(['cibadmin', '--query', '--scope', 'status'], { timeoutMs: 15_000 });
+  const state = r.stdout.match(new RegExp(`<node_state [^>]*uname="${nodeName}"[\\s\\S]*?</node_state>`))?.[0] ?? '';
+  const op = state.match(/<lrm_rsc_op [^>]*operation="promote"[^>]*>/)?.[0];
+  const t = op?.match(/exec-time="(\d+)"/)?.[1];
+  return t === undefined ? undefined : Number(t);
+};
+
+/** The discarded-transactions reports in a node's report_dir: file name and text. */
+const discardReports = (n: ClusterNode): { file: string; text: string }[] => {
+  const dir = join(labDirs.get(n.spec.name)!, 'log');
+  return (existsSync(dir) ? readdirSync(dir) : []).filter((f) => /-discarded-.*\.txt$/.test(f)).sort()
+    .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
 };
 
 const cib = (node: ClusterNode, args: string[]): void => {
@@ -197,7 +227,7 @@ const keepLogs = (): void => {
   }
 };
 
-const labNamespaces = (): string[] => (lab ? [lab.switchNs, lab.host(0), lab.host(1)] : []);
+const labNamespaces = (): string[] => (lab ? [lab.switchNs, lab.host(0), lab.host(1), lab.host(2)] : []);
 
 describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
   let pga: ClusterNode;
@@ -206,7 +236,7 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
 
   before(async () => {
     install = installIntoSystem();
-    lab = createLab(2, [[`${NODES[0].address}/24`], [`${NODES[1].address}/24`]], NIC);
+    lab = createLab(3, [[`${NODES[0].address}/24`], [`${NODES[1].address}/24`], [`${CLIENT_ADDRESS}/24`]], NIC);
     preparePostgres();
     cluster = createPacemakerCluster(NODES.map((n, i) => ({
       name: n.name, ns: lab!.host(i), address: n.address, binds: [{ source: labDirs.get(n.name)!, target: LAB_DIR }],
@@ -219,6 +249,7 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
   after(async () => {
     const names = labNamespaces();
     try {
+      await stopAllWriters();
       keepLogs();
       // Maintenance mode first, so Pacemaker does not recover the servers we are about to stop.
       const live = cluster?.nodes.find((n) => n.running());
@@ -353,18 +384,130 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
       return r.get('pgb') === 'Promoted' && r.get('pga') === 'Unpromoted';
     }, { timeoutMs: TIMEOUT_MS, stepMs: 1_000 });
     assert.ok(rejoined, `pga did not rejoin as an unpromoted instance:\n${diagnose(pga, pgb)}`);
-    const streaming = await waitUntil(
-      () => sql(pgb, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'pga' AND state = 'streaming'") === '1',
-      { timeoutMs: 60_000, stepMs: 500 },
-    );
+    // Settled: pga streams and answers as a standby three polls in a row (Pacemaker may still be
+    // recovering the instance its probe found crashed).
+    let inARow = 0;
+    const streaming = await waitUntil(() => {
+      const ok = trySql(pgb, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'pga' AND state = 'streaming'", 5_000) === '1'
+        && trySql(pga, 'SELECT pg_is_in_recovery()', 5_000) === 't';
+      inARow = ok ? inARow + 1 : 0;
+      return inARow >= 3;
+    }, { timeoutMs: 60_000, stepMs: 1_000 });
     assert.ok(streaming, `pga does not stream from pgb:\n${diagnose(pga, pgb)}`);
     assert.deepEqual(promotedNodes(pga), ['pgb'], 'exactly one Promoted instance');
-    assert.equal(sql(pga, 'SELECT pg_is_in_recovery()'), 't');
     sql(pgb, "INSERT INTO pgbeat_rows VALUES (2000000, 'written on pgb after rejoin')");
     const seen = await waitUntil(() => trySql(pga, 'SELECT note FROM pgbeat_rows WHERE id = 2000000') === 'written on pgb after rejoin', { timeoutMs: 30_000 });
     assert.ok(seen, 'pga replays writes of the new primary');
     assert.equal(sql(pga, 'SELECT count(*) FROM pgbeat_rows'), sql(pgb, 'SELECT count(*) FROM pgbeat_rows'));
     const how = pga.pacemakerLog().match(/rejoin [^\n]*?: (follow|rewind|rebuild|refuse)[^\n]*/)?.[0];
     console.log(`# rejoin of pga: ${how ?? '(no rejoin line in the log)'}`);
+  });
+
+  // Switchover and back, with a client writing through the VIP all along. The switch back runs as
+  // soon as the first one is done (the case once refused: the new standby's restartpoint was still
+  // on the old timeline).
+  it('switchover and back with crm_resource --move: both succeed, the old primary follows each time, every acknowledged write is kept', async () => {
+    const start = promotedNodes(pga).join();
+    assert.match(start, /^pg[ab]$/, 'one primary after the rejoin');
+    const byName = (name: string): ClusterNode => cluster!.node(name);
+    sql(pgb, ACK_TABLE_SQL);
+    const writer = startVipWriter({ ns: lab!.host(2), host: VIP, phase: 'switchover', first: 1, count: 3_000, maxSeconds: 150 });
+    try {
+      assert.ok(await waitUntil(() => writer.acked().length >= 10, { timeoutMs: 20_000 }), `the client does not write through the VIP: ${JSON.stringify(writer.attempts().slice(-3))}`);
+      const move = async (target: string): Promise<{ firstWriteMs: number; promoteMs: number | undefined }> => {
+        const old = target === 'pga' ? 'pgb' : 'pga';
+        const t0 = Date.now();
+        const r = byName(target).run(['crm_resource', '--resource', CLONE, '--move', '--promoted', '--node', target], { timeoutMs: 30_000 });
+        assert.equal(r.status, 0, r.out);
+        let resumed: ReturnType<VipWriter['resumedAfter']>;
+        const moved = await waitUntil(() => promotedNodes(byName(target)).join() === target && hasVipOn(target) && (resumed = writer.resumedAfter(t0)) !== undefined,
+          { timeoutMs: 90_000, stepMs: 250 });
+        assert.ok(moved, `the move to ${target} did not finish with writes through the VIP:\n${diagnose(pga, pgb)}`);
+        assert.equal(sql(byName(target), 'SELECT pg_is_in_recovery()'), 'f');
+        const follows = await waitUntil(() => streamsFrom(byName(target), old) && trySql(byName(old), 'SELECT pg_is_in_recovery()', 5_000) === 't', { timeoutMs: 60_000, stepMs: 250 });
+        assert.ok(follows, `${old} does not stream from ${target} after the move:\n${diagnose(pga, pgb)}`);
+        return { firstWriteMs: resumed!.at - t0, promoteMs: promoteExecMs(byName(target), target) };
+      };
+      const other = start === 'pga' ? 'pgb' : 'pga';
+      const there = await move(other);
+      console.log(`# switchover ${start} -> ${other}: first acknowledged write through the VIP ${there.firstWriteMs} ms after crm_resource --move (promote ${there.promoteMs} ms)`);
+      const back = await move(start);
+      console.log(`# switch back ${other} -> ${start} right after: first acknowledged write ${back.firstWriteMs} ms after the move, promote of ${start} took ${back.promoteMs} ms`);
+      const clear = pga.run(['crm_resource', '--resource', CLONE, '--clear'], { timeoutMs: 30_000 });
+      assert.equal(clear.status, 0, clear.out);
+      assert.ok(await waitUntil(() => writer.resumedAfter(Date.now() - 1_000) !== undefined, { timeoutMs: 10_000 }), 'writes go on after the constraint is cleared');
+    } finally {
+      await writer.stop();
+    }
+    const acked = writer.acked();
+    const attempts = writer.attempts();
+    assert.deepEqual(promotedNodes(pga), [start], 'the primary is back where it started');
+    const lost = missingAcks(writer, ackRows(byName(start), 'switchover'));
+    console.log(`# switchover and back: ${acked.length} writes acknowledged of ${attempts.length} attempts, ${lost.length} lost`);
+    assert.deepEqual(lost, [], 'every acknowledged write is on the final primary');
+    const other = start === 'pga' ? 'pgb' : 'pga';
+    assert.ok(await waitUntil(() => missingAcks(writer, ackRows(byName(other), 'switchover')).length === 0, { timeoutMs: 20_000 }), 'and on its standby');
+  });
+
+  // The primary's node is cut off (its switch port down; it keeps running). The other node is
+  // promoted and the client's writes go there; the cut-off primary takes local writes too. No
+  // fencing here (stonith-enabled=false, two_node, no-quorum-policy=ignore): both run as primary
+  // until the heal, and what Pacemaker then does is printed.
+  it('partition then heal: the side promoted during the cut keeps every acknowledged write; the stale side is rewound with a report', async () => {
+    const byName = (name: string): ClusterNode => cluster!.node(name);
+    const stale = promotedNodes(pga).join();
+    assert.match(stale, /^pg[ab]$/, 'one primary before the cut');
+    const promoted = stale === 'pga' ? 'pgb' : 'pga';
+    const port = stale === 'pga' ? 'p0' : 'p1';
+    assert.ok(await waitUntil(() => streamsFrom(byName(stale), promoted), { timeoutMs: 30_000 }), 'the standby streams before the cut');
+    const writer = startVipWriter({ ns: lab!.host(2), host: VIP, phase: 'partition', first: 100_000, count: 3_000, maxSeconds: 150 });
+    let staleXids: string[] = [];
+    try {
+      assert.ok(await waitUntil(() => writer.acked().length >= 5, { timeoutMs: 20_000 }), 'the client writes before the cut');
+      const t0 = Date.now();
+      ip('-n', lab!.switchNs, 'link', 'set', port, 'down');
+      let resumed: ReturnType<VipWriter['resumedAfter']>;
+      const failedOver = await waitUntil(() => promotedNodes(byName(promoted)).join() === promoted && hasVipOn(promoted) && (resumed = writer.resumedAfter(t0)) !== undefined,
+        { timeoutMs: 90_000, stepMs: 250 });
+      assert.ok(failedOver, `${promoted} was not promoted during the cut:\n${diagnose(pga, pgb)}`);
+      console.log(`# partition: ${stale} cut off -> first acknowledged write through the VIP on ${promoted} in ${resumed!.at - t0} ms`);
+      assert.equal(sql(byName(stale), 'SELECT pg_is_in_recovery()'), 'f', `${stale} still runs as primary on its side (no fencing)`);
+      // Local clients of the cut-off primary (their commits do not wait for the lost standby).
+      for (let i = 1; i <= 5; i++) sql(byName(stale), `SET synchronous_commit = local; INSERT INTO pgbeat_rows VALUES (${3_000_000 + i}, 'written on the cut-off primary')`);
+      staleXids = sql(byName(stale), 'SELECT string_agg(xmin::text, \' \') FROM pgbeat_rows WHERE id > 3000000').split(' ');
+      const before = writer.acked().length;
+      assert.ok(await waitUntil(() => writer.acked().length >= before + 30, { timeoutMs: 30_000 }), 'the client keeps writing on the promoted side');
+    } finally {
+      await writer.stop();
+    }
+    const acked = writer.acked();
+    const healAt = Date.now();
+    ip('-n', lab!.switchNs, 'link', 'set', port, 'up');
+    const seen: string[][] = [];
+    const settled = await waitUntil(() => {
+      const r = roles(byName(promoted));
+      const now = [...r].map(([n, role]) => `${n}=${role}`).sort();
+      if (seen.at(-1)?.join() !== now.join()) seen.push(now);
+      return r.get(promoted) === 'Promoted' && r.get(stale) === 'Unpromoted' && hasVipOn(promoted) && !hasVipOn(stale) && streamsFrom(byName(promoted), stale);
+    }, { timeoutMs: TIMEOUT_MS, stepMs: 500 });
+    console.log(`# heal: roles seen: ${seen.map((x) => x.join(' ')).join(' | ')}`);
+    for (const n of [pga, pgb]) {
+      console.log(`# ${n.spec.name} after heal:\n${n.pacemakerLog().split('\n').filter((l) => /pgbeat|rejoin|rewind|stale|keeps its data|multiply|Multiple|too many|Promoted|demote/i.test(l)).slice(-12).map((l) => `#   ${l}`).join('\n')}`);
+    }
+    assert.ok(settled, `no single primary (${promoted}) with ${stale} streaming from it after the heal:\n${diagnose(pga, pgb)}`);
+    console.log(`# heal: one primary (${promoted}) with ${stale} streaming from it ${Date.now() - healAt} ms after the heal`);
+    const lost = missingAcks(writer, ackRows(byName(promoted), 'partition'));
+    console.log(`# partition and heal: ${acked.length} writes acknowledged, ${acked.length - lost.length} kept, ${lost.length} lost`);
+    assert.deepEqual(lost, [], 'every write acknowledged on the promoted side survives the heal');
+    assert.equal(sql(byName(promoted), 'SELECT count(*) FROM pgbeat_rows WHERE id > 3000000'), '0', 'the stale side\'s writes are not on the primary');
+    const reports = discardReports(byName(stale));
+    assert.equal(reports.length, 1, `one discarded-transactions report on ${stale}: ${reports.map((r) => r.file).join(', ')}`);
+    const text = reports[0]!.text;
+    console.log(`# discarded report on ${stale}: ${reports[0]!.file}\n${text.split('\n').slice(0, 14).map((l) => `#   ${l}`).join('\n')}`);
+    for (const x of staleXids) assert.ok(text.split('\n').some((l) => l.startsWith(`xid=${x} `)), `xid ${x} of ${stale}'s writes is in the report`);
+    assert.match(text, /^# transactions: 5 \(5 committed/m, 'only the stale side\'s five transactions');
+    const acksNode = sql(byName(promoted), "SELECT pg_relation_filenode('pgbeat_acks')");
+    assert.doesNotMatch(text, new RegExp(`/${acksNode}(,|\\s)`), 'no write of the promoted side is listed');
+    assert.ok(await waitUntil(() => missingAcks(writer, ackRows(byName(stale), 'partition')).length === 0, { timeoutMs: 20_000 }), `${stale} replays the promoted side's writes`);
   });
 });

@@ -13,6 +13,7 @@ import { bootstrapScore } from '../former-primary.ts';
 import type { Candidate, Position } from '../../pg/promotion.ts';
 import type { PgEnv } from './env.ts';
 import type { Inspection } from './inspect.ts';
+import { checkStalePrimary } from './stale-check.ts';
 
 /** Whether this call comes from Pacemaker (it passes crm_feature_set and clone meta attributes). */
 export const underPacemaker = (env: PgEnv): boolean =>
@@ -39,14 +40,19 @@ const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<str
   writeState(cacheFile, JSON.stringify(cache));
 };
 
-/** Primary side: promotion scores for every node and a sync flag per standby node. */
+/**
+ * Primary side: promotion scores for every node and a sync flag per standby node. A peer that does
+ * not stream from us and answers on a newer timeline descending from ours makes us the stale side
+ * (a healed partition without fencing): the score goes to it, so Pacemaker moves the primary role there.
+ */
 export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, rows: readonly ReplicationRow[], syncNames: string): Promise<void> => {
   const attrs = attributes(env);
   if (!attrs || i.lsn === undefined) return;
   const nodes = env.p.peers.map((p) => p.name).filter((n) => n !== env.node);
+  const stale = await checkStalePrimary(env, i, new Set(rows.filter((r) => r.state === 'streaming').map((r) => r.applicationName)));
   const input = {
     self: env.node, nodes, rows, currentLsn: i.lsn, syncStandbyNames: syncNames,
-    requireSync: env.p.sync_mode !== 'off', maxlag: BigInt(env.p.maxlag),
+    requireSync: env.p.sync_mode !== 'off', maxlag: BigInt(env.p.maxlag), newerPeers: stale?.newer ?? [],
   };
   const values = new Map<string, [string, string]>();
   const score = promotionAttribute(env.input.ctx.instance);

@@ -37,3 +37,9 @@ test('syncFlags marks only listed, streaming, sync standbys', () => {
   const f = syncFlags({ ...base, syncStandbyNames: 'FIRST 1 ("n2", "n3")', rows: [row('n2', 1n, 'streaming', 'sync'), row('n3', 1n, 'streaming', 'potential')] });
   assert.deepEqual([...f], [['n2', '1'], ['n3', '0'], ['n4', '0']]);
 });
+
+test('promotionScores of a stale primary: the newer peers get 1001, the primary itself and everyone else -1000', () => {
+  const s = promotionScores({ ...base, rows: [row('n2', 900n)], newerPeers: ['n3'] });
+  assert.deepEqual([...s].sort(), [['n1', NOT_PROMOTABLE], ['n2', NOT_PROMOTABLE], ['n3', 1001], ['n4', NOT_PROMOTABLE]]);
+  assert.equal(promotionScores({ ...base, rows: [row('n2', 900n)], newerPeers: [] }).get('n1'), 1001, 'no newer peer: the usual ranking');
+});
