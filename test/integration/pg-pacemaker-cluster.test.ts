@@ -459,7 +459,10 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
     assert.match(stale, /^pg[ab]$/, 'one primary before the cut');
     const promoted = stale === 'pga' ? 'pgb' : 'pga';
     const port = stale === 'pga' ? 'p0' : 'p1';
-    assert.ok(await waitUntil(() => streamsFrom(byName(stale), promoted), { timeoutMs: 30_000 }), 'the standby streams before the cut');
+    // Synchronous before the cut: every write acknowledged until then is on the standby too.
+    const sync = await waitUntil(() => trySql(byName(stale), `SELECT state || ',' || sync_state FROM pg_stat_replication WHERE application_name = '${promoted}'`, 5_000) === 'streaming,sync',
+      { timeoutMs: 30_000 });
+    assert.ok(sync, `${promoted} is not a synchronous standby before the cut:\n${diagnose(pga, pgb)}`);
     const writer = startVipWriter({ ns: lab!.host(2), host: VIP, phase: 'partition', first: 100_000, count: 3_000, maxSeconds: 150 });
     let staleXids: string[] = [];
     try {
