@@ -435,7 +435,14 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
       console.log(`# switch back ${other} -> ${start} right after: first acknowledged write ${back.firstWriteMs} ms after the move, promote of ${start} took ${back.promoteMs} ms`);
       const clear = pga.run(['crm_resource', '--resource', CLONE, '--clear'], { timeoutMs: 30_000 });
       assert.equal(clear.status, 0, clear.out);
-      assert.ok(await waitUntil(() => writer.resumedAfter(Date.now() - 1_000) !== undefined, { timeoutMs: 10_000 }), 'writes go on after the constraint is cleared');
+      // With the constraint gone the role stays where it is: every node's score was published anew
+      // by the primary of the new timeline (not left as the previous primary had set it).
+      let inARow = 0;
+      const stays = await waitUntil(() => {
+        inARow = promotedNodes(pga).join() === start && streamsFrom(byName(start), other) ? inARow + 1 : 0;
+        return inARow >= 8;
+      }, { timeoutMs: 30_000, stepMs: 1_000 });
+      assert.ok(stays, `the primary did not stay on ${start} once the move constraint was cleared:\n${diagnose(pga, pgb)}`);
     } finally {
       await writer.stop();
     }
@@ -455,8 +462,20 @@ describe('postgresql as a promotable clone in a two-node Pacemaker cluster', { s
   // until the heal, and what Pacemaker then does is printed.
   it('partition then heal: the side promoted during the cut keeps every acknowledged write; the stale side is rewound with a report', async () => {
     const byName = (name: string): ClusterNode => cluster!.node(name);
-    const stale = promotedNodes(pga).join();
-    assert.match(stale, /^pg[ab]$/, 'one primary before the cut');
+    // Settled first (clearing the move constraint may still move the role): the same single primary,
+    // by Pacemaker and by PostgreSQL, with the other streaming from it, five polls in a row.
+    let settledOn = '';
+    let inARow = 0;
+    const steady = await waitUntil(() => {
+      const p = promotedNodes(pga).join();
+      const o = p === 'pga' ? 'pgb' : 'pga';
+      const ok = /^pg[ab]$/.test(p) && trySql(byName(p), 'SELECT pg_is_in_recovery()', 5_000) === 'f' && streamsFrom(byName(p), o) && hasVipOn(p);
+      inARow = ok && p === settledOn ? inARow + 1 : ok ? 1 : 0;
+      settledOn = p;
+      return inARow >= 5;
+    }, { timeoutMs: 60_000, stepMs: 1_000 });
+    assert.ok(steady, `no steady primary before the cut:\n${diagnose(pga, pgb)}`);
+    const stale = settledOn;
     const promoted = stale === 'pga' ? 'pgb' : 'pga';
     const port = stale === 'pga' ? 'p0' : 'p1';
     // Synchronous before the cut: every write acknowledged until then is on the standby too.

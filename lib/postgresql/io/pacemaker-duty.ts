@@ -21,8 +21,12 @@ export const underPacemaker = (env: PgEnv): boolean =>
 
 const attributes = (env: PgEnv): NodeAttributes | undefined => (underPacemaker(env) ? crmAttributes(env.left(5_000)) : undefined);
 
-// crm_attribute costs tens of ms a call: publish only what changed since the last monitor.
-const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<string, [string, string]>): Promise<void> => {
+// crm_attribute costs tens of ms a call: publish only what changed since the last monitor. The
+// cache holds for one `generation` (role and timeline): other nodes write the same attributes while
+// they are primary, so after a switchover and back our old values may have been overwritten, and
+// everything is published again (else the scores of the previous primary stay, and Pacemaker moves
+// the role back there as soon as nothing else holds it).
+const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<string, [string, string]>, generation: string): Promise<void> => {
   const cacheFile = statePath(env.input.ctx.stateDir, `pgbeat-postgresql-${env.input.ctx.instance}.published.json`);
   let cache: Record<string, string> = {};
   try {
@@ -30,6 +34,7 @@ const publishChanged = async (env: PgEnv, attrs: NodeAttributes, values: Map<str
   } catch {
     cache = {};
   }
+  if (cache['\u0000generation'] !== generation) cache = { '\u0000generation': generation };
   for (const [key, [node, value]] of values) {
     if (cache[key] === value) continue;
     const [, name] = key.split('\u0000') as [string, string];
@@ -67,7 +72,7 @@ export const publishPrimaryAttributes = async (env: PgEnv, i: Inspection, rows: 
     if (lag.replayLagBytes !== undefined) values.set(`${lag.name}\u0000${lagName}`, [lag.name, String(lag.replayLagBytes)]);
     if (lag.replayLagS !== undefined) values.set(`${lag.name}\u0000${secondsName}`, [lag.name, String(Math.round(lag.replayLagS))]);
   }
-  await publishChanged(env, attrs, values);
+  await publishChanged(env, attrs, values, `primary:${i.timeline ?? '?'}`);
 };
 
 /**
@@ -79,7 +84,7 @@ export const publishBootstrapScore = async (env: PgEnv, timeline: number): Promi
   const attrs = attributes(env);
   if (!attrs) return;
   const name = promotionAttribute(env.input.ctx.instance);
-  await publishChanged(env, attrs, new Map([[`${env.node}\u0000${name}`, [env.node, String(bootstrapScore(timeline))]]]));
+  await publishChanged(env, attrs, new Map([[`${env.node}\u0000${name}`, [env.node, String(bootstrapScore(timeline))]]]), `standby:${timeline}`);
 };
 
 /** Standby side: whether the primary last flagged this node synchronous; undefined when nothing tells. */
