@@ -9,8 +9,10 @@
 // - Bootstrap: hba is initdb'd and stopped cleanly; hbb's data directory is empty. Both daemons start;
 //   hba takes the group (its primary, then the VIP). On hbb heartbeat runs nothing, so, as the README
 //   says, `pgbeat-postgresql <args> stop` is run once there: stop_as=standby clones it from the VIP.
-// - Handover with hb_standby on hba.
-// - Partition (iptables + arptables DROP on both nodes' lab interface) and heal. heartbeat 3.0.6 on
+// - Handover with hb_standby on hba; then a switchover and back (hb_standby on each side in turn,
+//   the second right after the first) with the client writing through the VIP all along.
+// - Partition: the primary (hbb) is cut off (iptables + arptables DROP on its lab interface); hba
+//   takes over and acknowledges the client's writes; then the heal. heartbeat 3.0.6 on
 //   heal: both sides log "returning after partition", give up everything and re-exec themselves; the
 //   side whose stop runs first finds the other still primary and is rewound from it (report first).
 //   What follows depends on that race; both outcomes are handled and printed (see the test).

@@ -20,6 +20,10 @@
 // Node loss is simulated as a power cut: the node's PID 1 is SIGKILLed (the kernel ends corosync,
 // Pacemaker and PostgreSQL of that node) and its switch port goes down; "reboot" removes the
 // addresses the dead kernel held (the VIP) and brings the port back before the stack starts again.
+// A third lab host is the client: it writes through the VIP (test/helpers/vip-writer.ts) during a
+// switchover and back (crm_resource --move --promoted, the second right after the first) and during
+// a partition (the primary's switch port down, the node running on; no fencing) and its heal; every
+// write it saw acknowledged must be on the final primary.
 // Needs root, pacemaker, corosync and postgresql-15 (scripts/setup-system.sh).
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
