@@ -17,7 +17,8 @@
 #   /etc/default/pgbeat                        PGBEAT_OPTS for the service (a conffile)
 #   /usr/share/man/man8/pgbeat.8.gz            from the command line's --help (scripts/man-pages.mjs)
 #   /usr/share/man/man7/ocf_pgbeat_<agent>.7.gz from each agent's meta-data
-#   /usr/share/doc/pgbeat/examples/            ha.cf, haresources, authkeys (never written into /etc/ha.d)
+#   /usr/share/doc/pgbeat/examples/            ha.cf, haresources, authkeys for the manager, haresources.heartbeat
+#                                              for the agents under heartbeat (never written into /etc/ha.d)
 #   /var/lib/pgbeat/                           the manager's state (removed on purge only)
 # Maintainer scripts: scripts/debian/{preinst,postinst,prerm,postrm}; control: scripts/debian/control.
 set -euo pipefail
@@ -100,7 +101,8 @@ install -d -m 755 "$stage/var/lib/pgbeat"
 
 doc=$stage/usr/share/doc/pgbeat
 install -d "$doc/examples"
-install -m 644 "$ROOT/haresources.example" "$doc/examples/haresources"
+install -m 644 "$ROOT/scripts/debian/examples/haresources" "$doc/examples/haresources"
+install -m 644 "$ROOT/haresources.example" "$doc/examples/haresources.heartbeat"
 install -m 644 "$ROOT/scripts/debian/examples/ha.cf" "$doc/examples/ha.cf"
 install -m 644 "$ROOT/scripts/debian/examples/authkeys" "$doc/examples/authkeys"
 gzip -9n <"$ROOT/README.md" >"$doc/README.md.gz"
