@@ -11,6 +11,10 @@
 #   /etc/ha.d/resource.d/pgbeat-<agent>        symlinks to those: heartbeat v1 resource scripts (heartbeat
 #                                              ships its own IPaddr there, hence the prefix)
 #   /usr/lib/pgbeat/bin/pgbeat                 the manager's command line; /usr/sbin/pgbeat links to it
+#   /usr/lib/pgbeat/bin/{cl_status,hb_standby,hb_takeover}
+#                                              heartbeat's admin tools answered by pgbeat (scripts/admin/);
+#                                              postinst links them to /usr/bin/cl_status and
+#                                              /usr/share/heartbeat/hb_* only where nothing is there
 #   /usr/lib/pgbeat/prebuilds/<platform>/      serialport's native binding (glibc), found from ../prebuilds
 #                                              of the manager's real path (scripts/build.mjs)
 #   /lib/systemd/system/pgbeat.service         the manager as a service, disabled (scripts/pgbeat.service)
@@ -84,6 +88,8 @@ done
 retarget "$ROOT/dist/bin/pgbeat" "$stage/usr/lib/pgbeat/bin/pgbeat"
 install -d "$stage/usr/sbin"
 ln -s ../lib/pgbeat/bin/pgbeat "$stage/usr/sbin/pgbeat"
+# heartbeat's admin tools answered by pgbeat; postinst links them where heartbeat has none.
+for t in cl_status hb_standby hb_takeover; do install -m 755 "$ROOT/scripts/admin/$t" "$stage/usr/lib/pgbeat/bin/$t"; done
 # Native bindings the manager loads (serialport); Debian has glibc, so no musl build.
 natives=()
 if [[ -d $ROOT/dist/prebuilds ]]; then
