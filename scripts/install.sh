@@ -14,7 +14,14 @@
 #                                            and spaces), so haresources says pgbeat-IPaddr::...
 #                                            db_sync's one-shot `run` for cron uses either path:
 #                                            pgbeat-db_sync <source_host> <target_dir> [name=value ...] run
-#   /usr/local/bin/pgbeat                    the bundled heartbeat manager / CLI
+#   /usr/local/lib/pgbeat/bin/pgbeat         the bundled heartbeat manager / CLI, with serialport's native
+#   /usr/local/lib/pgbeat/prebuilds/<plat>/  binding in ../prebuilds, where the bundle looks for it
+#                                            (scripts/build.mjs); the serial medium needs it
+#   /usr/local/bin/pgbeat                    a two-line script that runs the manager from there
+#   /usr/local/bin/{cl_status,hb_standby,hb_takeover}
+#                                            heartbeat's admin tools answered by pgbeat (scripts/admin/),
+#                                            only where heartbeat's own are absent (/usr/bin/cl_status,
+#                                            /usr/share/heartbeat/hb_*) and nothing else is there
 #   /var/lib/pgbeat/install-manifest         what this script installed: one line per path with
 #                                            its sha256, plus the directories it created
 #
@@ -38,6 +45,8 @@ CLEAN_PATH=${PGBEAT_MANAGER_PATH:-/usr/sbin:/usr/bin:/sbin:/bin}
 OCF_DIR=/usr/lib/ocf/resource.d/pgbeat
 HA_RESOURCE_DIR=/etc/ha.d/resource.d
 BIN_DIR=/usr/local/bin
+LIB_DIR=/usr/local/lib/pgbeat
+ADMIN_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/admin
 MANIFEST=/var/lib/pgbeat/install-manifest
 V1_PREFIX=pgbeat-
 
@@ -227,7 +236,8 @@ check_no_esm_scope() {
   done
 }
 
-declare -a plan_src=() plan_dst=()
+# plan_raw: 1 = copied as it is (a script, a native binding), else a bundle that gets $shebang.
+declare -a plan_src=() plan_dst=() plan_raw=() plan_mode=()
 tmpdir=
 install_all() {
   [[ -d $dist/agents ]] || die "no $dist/agents: run \`npm run build\` first"
@@ -247,19 +257,41 @@ install_all() {
   read_manifest
 
   # The plan: source -> installed path.
+  tmpdir=$(mktemp -d)
+  trap 'rm -rf -- "$tmpdir"' EXIT
+  plan() { plan_src+=("$1"); plan_dst+=("$2"); plan_raw+=("$3"); plan_mode+=("$4"); }
   for a in "${agents[@]}"; do
-    plan_src+=("$a" "$a"); plan_dst+=("$OCF_DIR/$(basename "$a")" "$HA_RESOURCE_DIR/$V1_PREFIX$(basename "$a")")
+    plan "$a" "$OCF_DIR/$(basename "$a")" 0 755
+    plan "$a" "$HA_RESOURCE_DIR/$V1_PREFIX$(basename "$a")" 0 755
   done
-  plan_src+=("$dist/bin/pgbeat"); plan_dst+=("$BIN_DIR/pgbeat")
+  plan "$dist/bin/pgbeat" "$LIB_DIR/bin/pgbeat" 0 755
+  printf '#!/bin/sh\n# pgbeat (scripts/install.sh): the manager lives in %s with its native binding.\nexec %s "$@"\n' \
+    "$LIB_DIR" "$LIB_DIR/bin/pgbeat" >"$tmpdir/pgbeat-launcher"
+  plan "$tmpdir/pgbeat-launcher" "$BIN_DIR/pgbeat" 1 755
+  local f
+  for f in "$dist"/prebuilds/*/*.node; do
+    [[ -f $f && $f != *.musl.node ]] || continue
+    plan "$f" "$LIB_DIR/prebuilds/$(basename "$(dirname "$f")")/$(basename "$f")" 1 644
+  done
+  # heartbeat's admin tools: never where heartbeat has its own, nor over a file pgbeat did not install.
+  local tool theirs
+  for tool in cl_status hb_standby hb_takeover; do
+    if [[ $tool == cl_status ]]; then theirs=/usr/bin/cl_status; else theirs=/usr/share/heartbeat/$tool; fi
+    if [[ -e $(R "$theirs") ]]; then
+      say "not installing $BIN_DIR/$tool: heartbeat's own is installed ($theirs)"
+    elif [[ ( -e $(R "$BIN_DIR/$tool") || -L $(R "$BIN_DIR/$tool") ) && -z ${m_hash[$BIN_DIR/$tool]+x} ]]; then
+      say "not installing $BIN_DIR/$tool: $(R "$BIN_DIR/$tool") exists and is not pgbeat's"
+    else
+      plan "$ADMIN_SRC/$tool" "$BIN_DIR/$tool" 1 755
+    fi
+  done
 
   # Preflight: decide everything before writing anything.
   local i src dst disk refuse=() staged=()
-  tmpdir=$(mktemp -d)
-  trap 'rm -rf -- "$tmpdir"' EXIT
   for i in "${!plan_dst[@]}"; do
     src=${plan_src[$i]} dst=${plan_dst[$i]} disk=$(R "${plan_dst[$i]}")
     staged[$i]=$tmpdir/$i
-    { echo "$shebang"; tail -n +2 -- "$src"; } >"${staged[$i]}"
+    if [[ ${plan_raw[$i]} == 1 ]]; then cat -- "$src" >"${staged[$i]}"; else { echo "$shebang"; tail -n +2 -- "$src"; } >"${staged[$i]}"; fi
     if [[ -L $disk ]]; then
       refuse+=("$disk is a symbolic link pgbeat did not install")
     elif [[ -e $disk && ! -f $disk ]]; then
@@ -283,6 +315,7 @@ install_all() {
   check_no_esm_scope "$OCF_DIR"
   check_no_esm_scope "$HA_RESOURCE_DIR"
   check_no_esm_scope "$BIN_DIR"
+  check_no_esm_scope "$LIB_DIR/bin"
 
   # Write: directories, then each file through a temporary name in its directory (atomic rename),
   # recording it in the manifest straight away.
@@ -293,7 +326,7 @@ install_all() {
     local tmp
     tmp=$(mktemp "$(dirname "$disk")/.pgbeat-new.XXXXXX")
     cat -- "${staged[$i]}" >"$tmp"
-    chmod 755 "$tmp"
+    chmod "${plan_mode[$i]}" "$tmp"
     mv -f -- "$tmp" "$disk"
     [[ -n ${m_hash[$dst]+x} ]] || m_files+=("$dst")
     m_hash[$dst]=$(sha "$disk")

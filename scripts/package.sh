@@ -11,13 +11,18 @@
 #   /etc/ha.d/resource.d/pgbeat-<agent>        symlinks to those: heartbeat v1 resource scripts (heartbeat
 #                                              ships its own IPaddr there, hence the prefix)
 #   /usr/lib/pgbeat/bin/pgbeat                 the manager's command line; /usr/sbin/pgbeat links to it
+#   /usr/lib/pgbeat/bin/{cl_status,hb_standby,hb_takeover}
+#                                              heartbeat's admin tools answered by pgbeat (scripts/admin/);
+#                                              postinst links them to /usr/bin/cl_status and
+#                                              /usr/share/heartbeat/hb_* only where nothing is there
 #   /usr/lib/pgbeat/prebuilds/<platform>/      serialport's native binding (glibc), found from ../prebuilds
 #                                              of the manager's real path (scripts/build.mjs)
 #   /lib/systemd/system/pgbeat.service         the manager as a service, disabled (scripts/pgbeat.service)
 #   /etc/default/pgbeat                        PGBEAT_OPTS for the service (a conffile)
 #   /usr/share/man/man8/pgbeat.8.gz            from the command line's --help (scripts/man-pages.mjs)
 #   /usr/share/man/man7/ocf_pgbeat_<agent>.7.gz from each agent's meta-data
-#   /usr/share/doc/pgbeat/examples/            ha.cf, haresources, authkeys (never written into /etc/ha.d)
+#   /usr/share/doc/pgbeat/examples/            ha.cf, haresources, authkeys for the manager, haresources.heartbeat
+#                                              for the agents under heartbeat (never written into /etc/ha.d)
 #   /var/lib/pgbeat/                           the manager's state (removed on purge only)
 # Maintainer scripts: scripts/debian/{preinst,postinst,prerm,postrm}; control: scripts/debian/control.
 set -euo pipefail
@@ -83,6 +88,8 @@ done
 retarget "$ROOT/dist/bin/pgbeat" "$stage/usr/lib/pgbeat/bin/pgbeat"
 install -d "$stage/usr/sbin"
 ln -s ../lib/pgbeat/bin/pgbeat "$stage/usr/sbin/pgbeat"
+# heartbeat's admin tools answered by pgbeat; postinst links them where heartbeat has none.
+for t in cl_status hb_standby hb_takeover; do install -m 755 "$ROOT/scripts/admin/$t" "$stage/usr/lib/pgbeat/bin/$t"; done
 # Native bindings the manager loads (serialport); Debian has glibc, so no musl build.
 natives=()
 if [[ -d $ROOT/dist/prebuilds ]]; then
@@ -100,7 +107,8 @@ install -d -m 755 "$stage/var/lib/pgbeat"
 
 doc=$stage/usr/share/doc/pgbeat
 install -d "$doc/examples"
-install -m 644 "$ROOT/haresources.example" "$doc/examples/haresources"
+install -m 644 "$ROOT/scripts/debian/examples/haresources" "$doc/examples/haresources"
+install -m 644 "$ROOT/haresources.example" "$doc/examples/haresources.heartbeat"
 install -m 644 "$ROOT/scripts/debian/examples/ha.cf" "$doc/examples/ha.cf"
 install -m 644 "$ROOT/scripts/debian/examples/authkeys" "$doc/examples/authkeys"
 gzip -9n <"$ROOT/README.md" >"$doc/README.md.gz"

@@ -2,10 +2,10 @@
 // scripts/install.sh: where the agents land, what the manifest records, what it refuses to touch,
 // and that uninstall removes exactly its own files. Needs root for the real-path part.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync,
+  chmodSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -51,13 +51,56 @@ const manifestFiles = (root: string): Map<string, string> => {
   return files;
 };
 
-/** Paths (absolute, as on a real system) an install of `agents` must create. */
-const expectedFiles = (agents: string[]): string[] =>
+const PLATFORM = `${process.platform}-${process.arch}`;
+/** The manager's real place: the bundle looks for serialport's binding in ../prebuilds from there. */
+const MANAGER_BIN = '/usr/local/lib/pgbeat/bin/pgbeat';
+const BINDING = `/usr/local/lib/pgbeat/prebuilds/${PLATFORM}/@serialport+bindings-cpp.glibc.node`;
+const ADMIN_TOOLS = ['/usr/local/bin/cl_status', '/usr/local/bin/hb_standby', '/usr/local/bin/hb_takeover'];
+
+/** Paths (absolute, as on a real system) an install of `agents` must create (heartbeat's admin tools where heartbeat is absent). */
+const expectedFiles = (agents: string[], adminTools = true): string[] =>
   [
     ...agents.map((a) => `${OCF_PROVIDER_DIR}/${a}`),
     ...agents.map((a) => `${HA_RESOURCE_DIR}/pgbeat-${a}`),
-    '/usr/local/bin/pgbeat',
+    '/usr/local/bin/pgbeat', MANAGER_BIN, BINDING,
+    ...(adminTools ? ADMIN_TOOLS : []),
   ].sort();
+/** The mode a file is installed with: 644 for the native binding, 755 for everything else. */
+const wantMode = (path: string): string => (path.endsWith('.node') ? '644' : '755');
+
+/**
+ * Runs `manager start` with one serial medium on a socat pty pair for a few keepalives and counts the
+ * bytes that come out of the other end (the manager sends a heartbeat every keepalive).
+ */
+const serialFramesFrom = async (manager: string): Promise<{ bytes: number; log: string }> => {
+  const d = fakeRoot();
+  const [a, b] = [join(d, 'ttyA'), join(d, 'ttyB')];
+  const socat = spawn('socat', [`PTY,link=${a},raw,echo=0`, `PTY,link=${b},raw,echo=0`], { stdio: 'ignore' });
+  let daemon: ChildProcess | undefined;
+  try {
+    for (let i = 0; i < 50 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 50));
+    const conf = join(d, 'ha.d');
+    mkdirSync(conf);
+    writeFileSync(join(conf, 'ha.cf'), `keepalive 100ms\ndeadtime 500ms\ninitdead 2\nbaud 19200\nserial ${a}\nnode alpha beta\nauto_failback off\n`);
+    writeFileSync(join(conf, 'haresources'), '');
+    writeFileSync(join(conf, 'authkeys'), 'auth 1\n1 sha256 test-secret\n', { mode: 0o600 });
+    writeFileSync(join(conf, 'nodeinfo'), 'alpha\n');
+    const received = { bytes: 0 };
+    const reader = createReadStream(b);
+    reader.on('data', (c) => { received.bytes += c.length; });
+    reader.on('error', () => undefined);
+    let log = '';
+    daemon = spawn(process.execPath, [manager, 'start', '--config-dir', conf, '--socket', join(d, 'sock'), '--state-dir', join(d, 'state')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    daemon.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
+    daemon.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
+    for (let i = 0; i < 40 && received.bytes === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    reader.destroy();
+    return { bytes: received.bytes, log };
+  } finally {
+    if (daemon && daemon.exitCode === null) daemon.kill('SIGKILL');
+    socat.kill('SIGTERM');
+  }
+};
 
 const temps: string[] = [];
 const fakeRoot = (): string => {
@@ -90,7 +133,7 @@ describe('install.sh into a fake root', () => {
     assert.deepEqual([...files.keys()].sort(), expectedFiles(agents));
     for (const [path, hash] of files) {
       const disk = join(root, path);
-      assert.equal(mode(disk), '755', `${path} mode`);
+      assert.equal(mode(disk), wantMode(path), `${path} mode`);
       assert.equal(sha256(disk), hash, `${path} matches its manifest hash`);
     }
     for (const a of agents) {
@@ -101,7 +144,10 @@ describe('install.sh into a fake root', () => {
       assert.equal(firstLine(join(root, OCF_PROVIDER_DIR, a)), '#!/usr/bin/env node');
       assert.equal(firstLine(join(root, HA_RESOURCE_DIR, `pgbeat-${a}`)), '#!/usr/bin/env node');
     }
-    assert.equal(bodySha(join(root, 'usr/local/bin/pgbeat')), bodySha(join(DIST, 'bin', 'pgbeat')));
+    assert.equal(bodySha(join(root, MANAGER_BIN)), bodySha(join(DIST, 'bin', 'pgbeat')));
+    assert.equal(sha256(join(root, BINDING)), sha256(join(DIST, 'prebuilds', PLATFORM, '@serialport+bindings-cpp.glibc.node')));
+    assert.match(readFileSync(join(root, 'usr/local/bin/pgbeat'), 'utf8'), /^#!\/bin\/sh\n(#.*\n)*exec \/usr\/local\/lib\/pgbeat\/bin\/pgbeat "\$@"\n$/);
+    for (const t of ADMIN_TOOLS) assert.equal(readFileSync(join(root, t), 'utf8'), readFileSync(join(ROOT, 'scripts', 'admin', t.split('/').pop()!), 'utf8'));
     // Every directory it made is traversable by other users (ocf-tester runs meta-data as nobody).
     for (const p of tree(root).filter((p) => p.endsWith('/'))) assert.equal(mode(join(root, p)), '755', p);
     // It never installs heartbeat's own names.
@@ -199,6 +245,37 @@ describe('install.sh into a fake root', () => {
     assert.deepEqual(tree(root), []);
   });
 
+  it('installs heartbeat\'s admin tools only where heartbeat has none, and never over a file it did not install', () => {
+    const root = fakeRoot();
+    mkdirSync(join(root, 'usr/bin'), { recursive: true });
+    writeFileSync(join(root, 'usr/bin/cl_status'), '#!/bin/sh\necho heartbeat\n', { mode: 0o755 });
+    mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+    writeFileSync(join(root, 'usr/local/bin/hb_takeover'), '#!/bin/sh\necho mine\n', { mode: 0o755 });
+    const r = runInstall(['--prefix-root', root]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /not installing \/usr\/local\/bin\/cl_status: heartbeat's own is installed \(\/usr\/bin\/cl_status\)/);
+    assert.match(r.stdout, /not installing \/usr\/local\/bin\/hb_takeover: .* exists and is not pgbeat's/);
+    const files = manifestFiles(root);
+    assert.ok(files.has('/usr/local/bin/hb_standby'));
+    assert.ok(!files.has('/usr/local/bin/cl_status') && !existsSync(join(root, 'usr/local/bin/cl_status')));
+    assert.ok(!files.has('/usr/local/bin/hb_takeover'));
+    assert.equal(readFileSync(join(root, 'usr/local/bin/hb_takeover'), 'utf8'), '#!/bin/sh\necho mine\n');
+    assert.equal(readFileSync(join(root, 'usr/bin/cl_status'), 'utf8'), '#!/bin/sh\necho heartbeat\n');
+  });
+
+  it('the installed manager opens a serial medium with the installed native binding (frames arrive on the other end of a pty pair)', async () => {
+    const root = fakeRoot();
+    assert.equal(runInstall(['--prefix-root', root]).code, 0);
+    const tty = await serialFramesFrom(join(root, MANAGER_BIN));
+    assert.ok(tty.bytes > 0, `no frame from the installed manager's serial medium:\n${tty.log}`);
+    // The same bundle without ../prebuilds cannot load serialport's binding: nothing is sent.
+    const bare = fakeRoot();
+    mkdirSync(join(bare, 'bin'));
+    cpSync(join(root, MANAGER_BIN), join(bare, 'bin', 'pgbeat'));
+    const without = await serialFramesFrom(join(bare, 'bin', 'pgbeat'));
+    assert.equal(without.bytes, 0, without.log);
+  });
+
   it('writes the absolute node path into the shebang when Pacemaker\'s PATH would not find node', () => {
     const root = fakeRoot();
     const node = spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
@@ -243,11 +320,12 @@ describe('install.sh into the real system', () => {
     install?.restore();
   });
 
-  it('installs every agent where Pacemaker and heartbeat look, as root-owned 755 files', () => {
+  it('installs every agent where Pacemaker and heartbeat look, as root-owned files (755, the binding 644)', () => {
     const files = manifestFiles('/');
-    for (const path of expectedFiles(agents)) {
+    const heartbeatTools = existsSync('/usr/bin/cl_status');
+    for (const path of expectedFiles(agents, !heartbeatTools)) {
       assert.equal(files.get(path), sha256(path), `${path} is in the manifest with its hash`);
-      assert.equal(mode(path), '755');
+      assert.equal(mode(path), wantMode(path));
       assert.equal(statSync(path).uid, 0);
     }
   });
@@ -294,7 +372,7 @@ describe('install.sh into the real system', () => {
     try {
       const r = runInstall(['--uninstall']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      for (const path of expectedFiles(agents)) assert.ok(!existsSync(path), `${path} removed`);
+      for (const path of expectedFiles(agents, !existsSync('/usr/bin/cl_status'))) assert.ok(!existsSync(path), `${path} removed`);
       assert.ok(!existsSync(MANIFEST));
       assert.equal(readFileSync(foreign, 'utf8'), 'not pgbeat\n');
       assert.match(r.stdout, new RegExp(`kept ${OCF_PROVIDER_DIR}/: not empty`));

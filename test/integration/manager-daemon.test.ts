@@ -1,10 +1,12 @@
 // Two `pgbeat start` daemons and a `pgbeat witness` in three network namespaces (198.51.100.0/24),
 // heartbeats over ucast, a v1 resource script as the only group (no database): they bootstrap to one
 // holder through the witness, status answers on the control socket, and when the holder's daemon is
-// killed the peer takes the group over once the witness grants it.
+// killed the peer takes the group over once the witness grants it. Each daemon serves --metrics
+// inside its namespace; heartbeat's cl_status / hb_* tools answer through the control socket.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +57,25 @@ const launch = (ns: string, name: string, args: string[]): ChildProcess => {
 };
 const sock = (n: string): string => join(dir, `${n}.sock`);
 const status = (n: string): Promise<StatusReport | null> => askControl(sock(n), { command: 'status' }, 2000).then((r) => r as StatusReport, () => null);
-const startNode = (i: number): ChildProcess => launch(lab.host(i), nodes[i]!, ['start', '--config-dir', conf(nodes[i]!), '--socket', sock(nodes[i]!), '--state-dir', join(dir, `state-${nodes[i]}`)]);
+const METRICS = '127.0.0.1:9464'; // each namespace has its own loopback
+const startNode = (i: number): ChildProcess => launch(lab.host(i), nodes[i]!, ['start', '--config-dir', conf(nodes[i]!), '--socket', sock(nodes[i]!), '--state-dir', join(dir, `state-${nodes[i]}`), '--metrics', METRICS]);
+
+/** A plain HTTP GET of node i's /metrics, from inside its namespace. */
+const scrape = async (i: number): Promise<{ status: number; type: string; text: string }> => {
+  const js = `fetch('http://${METRICS}/metrics').then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, type: r.headers.get('content-type'), text: await r.text() })))`;
+  const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', lab.host(i), process.execPath, '-e', js], { encoding: 'utf8', timeout: 10_000 });
+  return JSON.parse(stdout) as { status: number; type: string; text: string };
+};
+/** The value of the first sample whose series starts with `prefix` (name and labels, as written). */
+const sample = (text: string, prefix: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+};
+/** `pgbeat <tool> ...` against node n's daemon: stdout and exit code. */
+const admin = (n: string, tool: string, ...args: string[]): { out: string; code: number | null } => {
+  const r = spawnSync(process.execPath, [PGBEAT, tool, '--config-dir', conf(n), '--socket', sock(n), ...args], { encoding: 'utf8', timeout: 15_000 });
+  return { out: r.stdout, code: r.status };
+};
 
 test('two daemons and a witness: bootstrap to one holder, then the peer takes over when the holder dies', async () => {
   launch(lab.host(2), 'witness', ['witness', '--config-dir', conf('witness'), '--state-dir', join(dir, 'state-witness')]);
@@ -107,4 +127,53 @@ test('the holder cut off from peer and witness drops its group before the peer t
   }, { timeoutMs: 15_000 });
   assert.ok(healed, `no convergence after the heal:\n${logs.slice(-60).join('\n')}`);
   assert.equal(existsSync(marker('beta')), false);
+});
+
+test('--metrics serves Prometheus text that follows a link going down and up; cl_status and hb_* answer', async () => {
+  const m = await scrape(0);
+  assert.equal(m.status, 200);
+  assert.equal(m.type, 'text/plain; version=0.0.4; charset=utf-8');
+  assert.match(m.text, /^# HELP pgbeat_info /);
+  assert.equal(sample(m.text, 'pgbeat_node_up{node="beta"}'), 1);
+  assert.equal(sample(m.text, 'pgbeat_holding '), 1);
+  assert.equal(sample(m.text, 'pgbeat_link_up{'), 1);
+  assert.equal(sample(m.text, 'pgbeat_witness_reachable '), 1);
+  assert.equal(sample(m.text, 'pgbeat_agreed_primary{node="alpha"}'), 1);
+  assert.equal(sample(m.text, 'pgbeat_group_held{group="dummyres"}'), 1);
+  assert.equal(sample(m.text, 'pgbeat_resource_state{group="dummyres",resource="dummyres",state="started"}'), 1);
+  assert.ok((sample(m.text, 'pgbeat_service_operations_total{op="take",result="ok"}') ?? 0) >= 1, 'alpha took the service');
+  assert.notEqual(sample(m.text, 'pgbeat_dropped_packets_total{cause="bad-mac"}'), undefined);
+  assert.deepEqual(admin('alpha', 'cl_status', 'nodestatus', 'beta'), { out: 'active\n', code: 0 });
+  assert.deepEqual(admin('alpha', 'cl_status', 'rscstatus'), { out: 'local\n', code: 0 });
+  assert.deepEqual(admin('alpha', 'cl_status', 'hblinkstatus', 'beta', 'eth0'), { out: 'up\n', code: 0 });
+  assert.deepEqual(admin('beta', 'cl_status', 'rscstatus'), { out: 'none\n', code: 0 });
+  assert.deepEqual(admin('alpha', 'cl_status', 'hbstatus'), { out: 'Heartbeat is running on this machine.\n', code: 0 });
+  assert.deepEqual(admin('alpha', 'cl_status', 'hbparameter', '-p', 'deadtime'), { out: '500ms\n', code: 0 });
+  assert.equal(admin('beta', 'hb_standby', 'local').code, 0, 'nothing is preferred on beta: nothing to give up');
+  assert.equal(admin('beta', 'hb_standby', 'bogus').code, 1);
+
+  ip('-n', lab.host(1), 'link', 'set', 'eth0', 'down');
+  let last = '';
+  const down = await waitUntil(async () => {
+    last = (await scrape(0)).text;
+    return sample(last, 'pgbeat_node_up{node="beta"}') === 0 && sample(last, 'pgbeat_link_up{') === 0;
+  }, { timeoutMs: 10_000, stepMs: 200 });
+  assert.ok(down, `alpha's metrics did not show beta and the link down:\n${last}`);
+  assert.ok((sample(last, 'pgbeat_peer_last_heard_seconds{node="beta"}') ?? 0) >= 0.5, 'beta last heard at least deadtime ago');
+  assert.equal(sample(last, 'pgbeat_holding '), 1, 'alpha keeps the service (the witness vouches)');
+  assert.deepEqual(admin('alpha', 'cl_status', 'nodestatus', 'beta'), { out: 'dead\n', code: 1 });
+  assert.deepEqual(admin('alpha', 'cl_status', 'hblinkstatus', 'beta', 'eth0'), { out: 'dead\n', code: 1 });
+
+  ip('-n', lab.host(1), 'link', 'set', 'eth0', 'up');
+  const up = await waitUntil(async () => {
+    last = (await scrape(0)).text;
+    return sample(last, 'pgbeat_node_up{node="beta"}') === 1 && sample(last, 'pgbeat_link_up{') === 1;
+  }, { timeoutMs: 15_000, stepMs: 200 });
+  assert.ok(up, `alpha's metrics did not show beta back:\n${last}`);
+});
+
+test('start --metrics with a bad address exits 1 with the reason', () => {
+  const r = spawnSync(process.execPath, [PGBEAT, 'start', '--config-dir', conf('alpha'), '--socket', join(dir, 'bad.sock'), '--state-dir', join(dir, 'state-bad'), '--metrics', 'nowhere:99999'], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stdout + r.stderr, /--metrics: port 99999 in 'nowhere:99999' is outside 1-65535/);
 });

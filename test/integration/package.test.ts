@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync,
+  chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,17 @@ describe('the installed files', () => {
     }
     assert.equal(realpathSync('/usr/sbin/pgbeat'), '/usr/lib/pgbeat/bin/pgbeat');
     assert.equal(readFileSync('/usr/sbin/pgbeat', 'utf8').split('\n', 1)[0], `#!${RUNTIME}`);
+  });
+
+  it('heartbeat\'s admin tools ship in /usr/lib/pgbeat/bin; postinst links them only where heartbeat has none', () => {
+    for (const t of ['cl_status', 'hb_standby', 'hb_takeover']) {
+      assert.equal(statSync(`/usr/lib/pgbeat/bin/${t}`).mode & 0o777, 0o755, t);
+      const theirs = t === 'cl_status' ? '/usr/bin/cl_status' : `/usr/share/heartbeat/${t}`;
+      const owner = spawnSync('dpkg', ['-S', theirs], { encoding: 'utf8' });
+      // heartbeat's own file stays heartbeat's; without heartbeat the path is a link to ours.
+      if (owner.status === 0) assert.match(owner.stdout, /^heartbeat: /, theirs);
+      else assert.equal(readlinkSync(theirs), `/usr/lib/pgbeat/bin/${t}`, theirs);
+    }
   });
 
   it('the manager\'s serialport binding sits at ../prebuilds of its real path and loads on the packaged runtime', () => {

@@ -10,9 +10,11 @@ import { formatStatus, type StatusReport } from '../core/status.ts';
 import { runWitnessServer } from '../witness/io/witness-server.ts';
 import { askControl, CONTROL_SOCKET } from './control-socket.ts';
 import { runStart } from './start.ts';
+import { ADMIN_TOOLS, runAdminTool } from './admin-tools.ts';
 
 const configDir = { 'config-dir': { type: 'string' as const, default: DEFAULT_CONFIG_DIR, describe: 'Configuration directory (ha.cf, haresources, authkeys)' } };
 const stateOpt = { 'state-dir': { type: 'string' as const, default: '/var/lib/pgbeat', describe: 'Where the agreed state and the generation are kept' } };
+const metricsOpt = { metrics: { type: 'string' as const, describe: 'Serve Prometheus metrics on [host:]port (host defaults to 127.0.0.1), path /metrics' } };
 const socketOpt = { socket: { type: 'string' as const, default: CONTROL_SOCKET, describe: 'The daemon\'s control socket' } };
 
 const fail = (e: unknown): void => {
@@ -29,15 +31,19 @@ const move = (command: 'standby' | 'takeover') => async (argv: { socket: string;
   } catch (e) { fail(e); }
 };
 
-void yargs(hideBin(process.argv))
+const args = hideBin(process.argv);
+const adminTool = ADMIN_TOOLS.find((t) => t === args[0]);
+if (adminTool !== undefined) {
+  void runAdminTool(adminTool, args.slice(1)).then((code) => { process.exitCode = code; }, (e: unknown) => { fail(e); process.exitCode = adminTool === 'cl_status' ? 13 : 1; });
+} else void yargs(args)
   .scriptName('pgbeat')
   .version(PGBEAT_VERSION)
   .command('version', 'Print the pgbeat version', () => undefined, () => {
     console.log(PGBEAT_VERSION);
   })
   .command(checkConfigCommand)
-  .command('start', 'Run the manager daemon in the foreground (systemd: Type=simple)', (y) => y.options({ ...configDir, ...socketOpt, ...stateOpt }), async (argv) => {
-    process.exitCode = await runStart(argv['config-dir'], argv.socket, argv['state-dir']).catch((e: unknown) => { fail(e); return 1; });
+  .command('start', 'Run the manager daemon in the foreground (systemd: Type=simple)', (y) => y.options({ ...configDir, ...socketOpt, ...stateOpt, ...metricsOpt }), async (argv) => {
+    process.exitCode = await runStart(argv['config-dir'], argv.socket, argv['state-dir'], { metrics: argv.metrics }).catch((e: unknown) => { fail(e); return 1; });
   })
   .command('status', 'Show nodes, links, witness, agreed state and the service', (y) => y.options({ ...configDir, ...socketOpt, json: { type: 'boolean', default: false } }), async (argv) => {
     try {
@@ -56,6 +62,9 @@ void yargs(hideBin(process.argv))
     process.once('SIGINT', () => ac.abort());
     await runWitnessServer({ config, bind: argv.bind, port: argv.port, statePath: `${argv['state-dir']}/witness-state`, generationPath: `${argv['state-dir']}/witness-generation`, log: (level, line) => console.log(`${level}: ${line}`), signal: ac.signal }).catch(fail);
   })
+  .command('cl_status <sub-command..>', 'heartbeat\'s cl_status, answered by the daemon (hbstatus, listnodes, nodestatus, listhblinks, hblinkstatus, rscstatus, hbparameter...)')
+  .command('hb_standby [all|foreign|local|failback]', 'heartbeat\'s hb_standby: standby, waiting for the outcome')
+  .command('hb_takeover [all|foreign|local|failback]', 'heartbeat\'s hb_takeover: takeover, waiting for the outcome')
   .demandCommand(1, 'Give a command; see --help')
   .strict()
   .parseAsync();

@@ -26,6 +26,10 @@ import { startGroupMonitor } from './group-monitor.ts';
 import { openMedia } from './media-opener.ts';
 import { packetChannel } from './packet-channel.ts';
 import { serviceResources } from './service-resources.ts';
+import { parseListenAddress } from '../metrics/listen-address.ts';
+import { newResourceBook } from '../metrics/resource-states.ts';
+import { countOps } from '../metrics/op-counters.ts';
+import { serveDaemonMetrics } from '../metrics/io/daemon-metrics.ts';
 
 /** Where the daemon keeps its agreed state and generation by default. */
 export const STATE_DIR = '/var/lib/pgbeat';
@@ -63,8 +67,16 @@ const noDatabase = (inner: ServiceResources): { resources: ServiceResources; pro
   };
 };
 
+/** Optional listeners of `pgbeat start`. */
+export interface StartOptions {
+  /** `--metrics [host:]port`: serve Prometheus text there. */
+  metrics?: string | undefined;
+}
+
 /** Runs the daemon for the configuration in `dir` until SIGTERM/SIGINT; returns the exit code. */
-export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET, stateDir: string = STATE_DIR): Promise<number> => {
+export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET, stateDir: string = STATE_DIR, opts: StartOptions = {}): Promise<number> => {
+  const metricsAt = opts.metrics === undefined ? null : parseListenAddress(opts.metrics);
+  if (typeof metricsAt === 'string') { log('error', `--metrics: ${metricsAt}`); return 1; }
   const { config, problems } = await loadClusterConfig(dir);
   for (const p of problems) log(p.severity === 'error' ? 'error' : 'notice', formatProblem(p));
   if (!config || hasErrors(problems) || config.localNode === undefined) return 1;
@@ -76,16 +88,18 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const channel = packetChannel(config, self, generation, (l) => log('debug', l));
   const pg = localPg(config.groups);
   const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
+  const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
-  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: 3 });
+  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: 3, onRun: (r) => book.record(r) });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
   const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock });
   const stand = probe === null ? noDatabase(service) : null;
+  const counted = countOps(stand?.resources ?? service);
   const daemon = await startDaemon({
     cfg, incarnation: generation, clock, store: fileStore(join(stateDir, 'agreed-state'), formatStoredState, parseStoredState), media,
     encode: channel.encode, decode: channel.decode, witness,
-    resources: stand?.resources ?? service,
+    resources: counted.resources,
     probe: stand?.probe ?? (() => (probe ? pgReportOf(probe.snapshot(), cfg.peer) : null)),
     fencer: Object.keys(config.fence).length > 0 ? commandFencer(config.fence, (l) => log('warn', l)) : null,
     fenceTimeoutMs: config.actionTimeoutsMs['fence'] ?? 30_000,
@@ -97,6 +111,10 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     if (req.command === 'status') return { ...daemon.status(), drops: channel.drops() };
     return { outcome: await daemon.command(req.command, Math.min(req.waitMs, 120_000)) };
   });
+  const metrics = metricsAt === null ? null : await serveDaemonMetrics(metricsAt, {
+    status: () => daemon.status(), drops: () => channel.drops(), groups: config.groups.map((g) => g.key), book, ops: () => counted.counts(), deadtimeMs: config.deadtimeMs,
+  }).catch((e: unknown) => { log('error', `--metrics ${opts.metrics}: ${(e as Error).message}; serving no metrics`); return null; });
+  if (metrics) log('info', `Metrics on http://${metricsAt!.host.includes(':') ? `[${metricsAt!.host}]` : metricsAt!.host}:${metrics.port}/metrics`);
   await new Promise<void>((resolve) => {
     const stop = (): void => { log('info', 'Stopping: handing over first.'); void daemon.command('shutdown', 60_000).then(() => resolve()); };
     process.once('SIGTERM', stop);
@@ -106,6 +124,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   stopMonitor();
   await daemon.stop();
   await control.close();
+  await metrics?.close();
   await probe?.close();
   await witness?.close();
   await Promise.all(media.map((m) => m.close()));
