@@ -1,6 +1,6 @@
 // The rsync method's pure parts: what a base backup leaves out, the rsync arguments for the data
 // directory, the WAL pages a backup needs, and what rsync --stats says was moved.
-import { parseLsn, walFileName, type Lsn } from '../pg/lsn.ts';
+import { walFileName, type Lsn } from '../pg/lsn.ts';
 
 /**
  * rsync filter rules for the files pg_basebackup leaves out (basebackup.c: excludeFiles and
@@ -65,21 +65,6 @@ export const dataArgs = (t: RsyncTransport, dest: string, previous: string | und
   rsyncSourceUrl(t, ''),
   `${dest.replace(/\/+$/, '')}/`,
 ];
-
-/** What the backup label says about where the backup starts. */
-export interface LabelStart {
-  startLsn: Lsn;
-  timeline: number;
-}
-
-/** Reads START WAL LOCATION and START TIMELINE from a backup_label text; throws SyntaxError naming the line. */
-export const parseBackupLabel = (text: string): LabelStart => {
-  const start = /^START WAL LOCATION: ([0-9A-Fa-f]+\/[0-9A-Fa-f]+)/m.exec(text);
-  const tli = /^START TIMELINE: (\d+)/m.exec(text);
-  if (!start) throw new SyntaxError('Cannot parse backup_label: no START WAL LOCATION line');
-  if (!tli) throw new SyntaxError('Cannot parse backup_label: no START TIMELINE line');
-  return { startLsn: parseLsn(start[1]!), timeline: Number(tli[1]) };
-};
 
 /** One piece of a WAL segment the copy needs: `length` bytes at `offset` of file `name`. */
 export interface WalPiece {
