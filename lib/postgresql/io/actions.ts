@@ -214,6 +214,11 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
   // An empty data directory (a node waiting to be cloned) runs nothing, nor does a file named as pgdata.
   if (existsButNotADirectory(env.p.pgdata) || isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
   const i = await inspect(env);
+  // A base backup never started (db_sync's cold copy) is not a crashed server: nothing runs.
+  if ((i.state === 'crashed-primary' || i.state === 'crashed-standby') && coldCopyStart(readCopySnapshot(env.p.pgdata, i.control)).kind !== 'ordinary') {
+    input.log.debug(`${env.p.pgdata} is a copy not started yet (backup_label): not running`);
+    return OCF_NOT_RUNNING;
+  }
   try {
     const answer = monitorAnswer(env.mode, i);
     if (i.session && !input.ctx.isProbe) {
