@@ -122,6 +122,7 @@ export const rsyncExitMeaning = (code: number | undefined): string | undefined =
     case 24: return 'some source files vanished during the copy (normal for a running server)';
     case 30: return 'rsync timed out';
     case 35: return 'rsync timed out waiting for the daemon';
+    case 255: return 'the remote shell (ssh) failed: host unreachable, key refused or host key unknown';
     default: return undefined;
   }
 };

@@ -40,6 +40,7 @@ test('parseRsyncReceived reads --stats; rsyncExitMeaning names the codes operato
   assert.equal(parseRsyncReceived('Total bytes sent: 77\nTotal bytes received: 1,234,567\n'), 1234567);
   assert.equal(parseRsyncReceived('nothing'), undefined);
   assert.match(rsyncExitMeaning(5)!, /refused us \(wrong module, user or password\)/);
+  assert.match(rsyncExitMeaning(255)!, /the remote shell \(ssh\) failed/);
   assert.match(rsyncExitMeaning(10)!, /cannot connect/);
   assert.equal(rsyncExitMeaning(0), undefined);
   assert.equal(mtimeCutoff(1733300000.9), 1733299999);
