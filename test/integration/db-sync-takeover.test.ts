@@ -6,7 +6,7 @@
 // daemon protocol, basebackup); the second start is driven in heartbeat v1's form (status/start/stop).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
@@ -158,5 +158,18 @@ describe('cold standby: the postgresql agent starts a db_sync copy as primary', 
     await assertTakenOver(bb);
     assert.equal(v1('stop').code, 0);
     assert.equal(v1('status').stdout.trim(), 'stopped');
+  });
+
+  it('the lost primary comes back: a db_sync run from the new primary into its data directory is refused, its files unchanged', async () => {
+    assert.equal(pg(rs, 'start').code, 0, 'the copy that took over starts again (a cleanly stopped primary now)');
+    const control = readFileSync(join(src.dataDir, 'global', 'pg_control'));
+    const wal = readdirSync(join(src.dataDir, 'pg_wal')).join(',');
+    const r = callAgent(DB_SYNC, 'run', { source_host: '127.0.0.1', source_port: String(rs.port), target_dir: src.dataDir, state_dir: join(work, 'state'), method: 'basebackup' },
+      { extraEnv: { HA_RSCTMP: join(work, 'rsctmp') }, timeoutMs: 120_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.reason ?? '', /is a primary that stopped without a shutdown checkpoint \(crashed or killed\): its WAL may hold transactions past that checkpoint/);
+    assert.deepEqual(readFileSync(join(src.dataDir, 'global', 'pg_control')), control);
+    assert.equal(readdirSync(join(src.dataDir, 'pg_wal')).join(','), wal);
+    assert.equal(pg(rs, 'stop').code, 0);
   });
 });
