@@ -15,6 +15,7 @@ tests=(
   heartbeat                     # heartbeat 3.0.6: ResourceManager and the daemon
   postgresql-15 postgresql-client-15 postgresql-contrib
   socat rsync iptables
+  openssh-server                # a private sshd for db_sync's rsync over ssh (never started as a service)
   hyperfine                     # npm run bench
   dpkg-dev fakeroot binutils lintian man-db   # npm run package (dpkg-shlibdeps, strip), its test
 )

@@ -35,7 +35,15 @@ export type TargetFacts =
   /** Files but no readable control file: not ours to overwrite. */
   | { kind: 'foreign'; detail: string }
   /** postmasterPid/postmasterStart: of a live postmaster on it (start time from postmaster.pid). */
-  | { kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined; postmasterStart?: number | undefined };
+  | {
+    kind: 'copy'; identity: CopyIdentity; postmasterPid: number | undefined; postmasterStart?: number | undefined;
+    /**
+     * No postmaster runs, yet the control file says a primary was running ('in production', 'in crash
+     * recovery', 'shutting down') and there is no backup_label (so not a copy never started): a primary
+     * that crashed or was killed, whose WAL may go on past its last checkpoint.
+     */
+    crashedPrimary?: boolean | undefined;
+  };
 
 /** The verdict: copy (with why), or refuse with the reason naming both sides. */
 export type SyncVerdict =
@@ -80,6 +88,12 @@ export const decideSync = (source: SourceFacts, target: TargetFacts, targetDir: 
       }
       if (target.identity.timeline === source.timeline && target.identity.checkpointLsn > source.checkpointLsn) {
         return { go: false, kind: 'target-newer', reason: `Refusing to sync: ${tgt} is ahead of ${src} (it holds WAL the source never wrote)` };
+      }
+      if (target.crashedPrimary) {
+        return {
+          go: false, kind: 'target-diverged',
+          reason: `Refusing to sync: ${tgt} is a primary that stopped without a shutdown checkpoint (crashed or killed): its WAL may hold transactions past that checkpoint, so nothing proves it an older copy of ${src}; start it once so that crash recovery completes, or move it away by hand`,
+        };
       }
       if (target.identity.timeline < source.timeline) {
         // An older timeline is older only up to where the source's lineage left it: a copy that went on

@@ -1,6 +1,6 @@
 // The rsync method's pure parts: what a base backup leaves out, the rsync arguments for the data
 // directory, the WAL pages a backup needs, and what rsync --stats says was moved.
-import { parseLsn, walFileName, type Lsn } from '../pg/lsn.ts';
+import { walFileName, type Lsn } from '../pg/lsn.ts';
 
 /**
  * rsync filter rules for the files pg_basebackup leaves out (basebackup.c: excludeFiles and
@@ -66,21 +66,6 @@ export const dataArgs = (t: RsyncTransport, dest: string, previous: string | und
   `${dest.replace(/\/+$/, '')}/`,
 ];
 
-/** What the backup label says about where the backup starts. */
-export interface LabelStart {
-  startLsn: Lsn;
-  timeline: number;
-}
-
-/** Reads START WAL LOCATION and START TIMELINE from a backup_label text; throws SyntaxError naming the line. */
-export const parseBackupLabel = (text: string): LabelStart => {
-  const start = /^START WAL LOCATION: ([0-9A-Fa-f]+\/[0-9A-Fa-f]+)/m.exec(text);
-  const tli = /^START TIMELINE: (\d+)/m.exec(text);
-  if (!start) throw new SyntaxError('Cannot parse backup_label: no START WAL LOCATION line');
-  if (!tli) throw new SyntaxError('Cannot parse backup_label: no START TIMELINE line');
-  return { startLsn: parseLsn(start[1]!), timeline: Number(tli[1]) };
-};
-
 /** One piece of a WAL segment the copy needs: `length` bytes at `offset` of file `name`. */
 export interface WalPiece {
   name: string;
@@ -137,6 +122,7 @@ export const rsyncExitMeaning = (code: number | undefined): string | undefined =
     case 24: return 'some source files vanished during the copy (normal for a running server)';
     case 30: return 'rsync timed out';
     case 35: return 'rsync timed out waiting for the daemon';
+    case 255: return 'the remote shell (ssh) failed: host unreachable, key refused or host key unknown';
     default: return undefined;
   }
 };

@@ -209,3 +209,59 @@ export const runWithSyslog = async (agent: string, action: string, params: Recor
     rmSync(dev, { recursive: true, force: true });
   }
 };
+
+/** A private sshd on a loopback port: key login as the system user only. */
+export interface Sshd {
+  port: number;
+  /** The `rsync_ssh_command` that logs in with the test's key and knows the host key. */
+  sshCommand: string;
+  /** The same with a key the server does not know. */
+  wrongKeyCommand: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `/usr/sbin/sshd -D` (Debian openssh-server) on 127.0.0.1 with its own host key, config and
+ * authorized_keys in `dir` (UsePAM: the system user's password is locked, PAM's account check allows a
+ * key login anyway). /run/sshd, sshd's fixed privilege separation directory, is made when missing.
+ */
+export const startSshd = async (dir: string): Promise<Sshd> => {
+  const sshDir = join(dir, 'ssh');
+  mkdirSync(sshDir, { mode: 0o755 });
+  const keygen = async (name: string): Promise<void> => {
+    const r = await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `pgbeat-test-${name}`, '-f', join(sshDir, name)], { timeoutMs: 15_000 });
+    if (r.failed) throw new Error(`ssh-keygen: ${describeFailure(r)}`);
+  };
+  await keygen('host_key');
+  await keygen('client_key');
+  await keygen('other_key');
+  writeFileSync(join(sshDir, 'authorized_keys'), readFileSync(join(sshDir, 'client_key.pub')), { mode: 0o644 });
+  const port = await freePort();
+  writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(sshDir, 'host_key.pub'), 'utf8')}`);
+  const conf = join(sshDir, 'sshd_config');
+  writeFileSync(conf, [
+    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(sshDir, 'host_key')}`, `PidFile ${join(sshDir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(sshDir, 'authorized_keys')}`, 'StrictModes no', 'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes', 'UsePAM yes', `AllowUsers ${PG_USER}`, 'LogLevel VERBOSE', '',
+  ].join('\n'));
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const command = (key: string): string =>
+    `ssh -o BatchMode=yes -o ConnectTimeout=10 -p ${port} -i ${join(sshDir, key)} -o UserKnownHostsFile=${join(sshDir, 'known_hosts')} -o StrictHostKeyChecking=yes -l ${PG_USER}`;
+  await waitFor('sshd to accept a key login', async () => {
+    if (child.exitCode !== null) throw new Error(`sshd exited: ${log}`);
+    const r = await run('sh', ['-c', `${command('client_key')} 127.0.0.1 true`], { timeoutMs: 15_000 });
+    return !r.failed;
+  }, 20_000);
+  return {
+    port, sshCommand: command('client_key'), wrongKeyCommand: command('other_key'),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid!, 'SIGTERM');
+        await waitFor('sshd to exit', () => child.exitCode !== null || child.signalCode !== null, 10_000);
+      }
+    },
+  };
+};

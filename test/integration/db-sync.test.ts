@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, callAgent } from '../helpers/agent.ts';
-import { callAgentAsync, digestSql, runWithSyslog, prepareLoadTables, readCopy, startLoad, startRsyncDaemon, type RsyncDaemon } from '../helpers/db-sync.ts';
+import { callAgentAsync, digestSql, runWithSyslog, prepareLoadTables, readCopy, startLoad, startRsyncDaemon, startSshd, type RsyncDaemon, type Sshd } from '../helpers/db-sync.ts';
 import { cleanupAllPg, createPrimary, createStandby, freePort, PG_USER, pgTools, waitFor, type PgInstance } from '../helpers/pg.ts';
 import { run } from '../../lib/exec/io/run.ts';
 import { pgCtl } from '../../lib/pg/io/pg-ctl.ts';
@@ -49,6 +49,7 @@ describe('db_sync agent', () => {
   let src: PgInstance;
   let work: string;
   let daemon: RsyncDaemon;
+  let sshd: Sshd | undefined;
 
   const base = (target: string): Record<string, string> => ({
     source_host: '127.0.0.1',
@@ -102,6 +103,7 @@ describe('db_sync agent', () => {
 
   after(async () => {
     await daemon?.stop();
+    await sshd?.stop();
     await cleanupAllPg();
     if (work) {
       await run('umount', [join(work, 'tiny')], { timeoutMs: 10_000 });
@@ -136,6 +138,26 @@ describe('db_sync agent', () => {
     const second = state(target).lastGood!;
     assert.ok(second.bytesMoved < first.bytesMoved / 3, `incremental moved ${second.bytesMoved} bytes vs ${first.bytesMoved} for the full copy`);
   });
+  it('rsync over ssh (a private sshd, key login as postgres): full and incremental copies are consistent; a refused key fails with the reason', async () => {
+    sshd = await startSshd(work);
+    const target = join(work, 'overssh', 'data');
+    mkdirSync(join(work, 'overssh'));
+    const params = { ...base(target), method: 'rsync', rsync_host: '127.0.0.1', rsync_ssh_path: src.dataDir, rsync_ssh_command: sshd.sshCommand };
+    const full = await syncUnderLoad(params);
+    await assertConsistent(full);
+    const first = state(target).lastGood!;
+    const inc = await syncUnderLoad(params);
+    await assertConsistent(inc);
+    assert.ok(inc.copy.maxId > full.copy.maxId);
+    assert.ok(state(target).lastGood!.bytesMoved < first.bytesMoved / 3, 'the incremental run over ssh moves far less');
+    const before = fingerprint(target);
+    const refused = call('run', { ...params, rsync_ssh_command: sshd.wrongKeyCommand });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.reason ?? '', /rsync of the data directory failed: the remote shell \(ssh\) failed/);
+    assert.equal(refused.stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:')).length, 1);
+    assert.equal(fingerprint(target), before, 'the copy is untouched');
+  });
+
   it('lock: a second run while one is going on skips and says so; the first completes', async () => {
     const target = join(work, 'lk', 'data');
     mkdirSync(join(work, 'lk'));

@@ -10,9 +10,10 @@ import { OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, type OcfCode } from '../../ocf/exi
 import { OcfError } from '../../ocf/ocf-error.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import { parseLsn } from '../../pg/lsn.ts';
+import { parseBackupLabel } from '../../pg/backup-label.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import type { SyncParams } from '../params.ts';
-import { dataArgs, mtimeCutoff, neededWalPieces, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, type RsyncTransport } from '../rsync-plan.ts';
+import { dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncExitMeaning, type RsyncTransport } from '../rsync-plan.ts';
 import { fetchWal } from './wal-fetch.ts';
 import { ageRecentFiles } from './dirs.ts';
 import { runStreaming } from './stream-run.ts';

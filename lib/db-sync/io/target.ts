@@ -1,6 +1,7 @@
 // What this node's target directory holds: nothing, an empty directory, a copy (control file identity and
 // whether a postmaster runs on it) or something else.
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { readControlHead } from '../../pg/io/controldata.ts';
 import { postmasterStatus, readPostmasterPid } from '../../pg/io/postmaster.ts';
 import type { CopyIdentity, TargetFacts } from '../direction.ts';
@@ -21,7 +22,8 @@ export const readTargetFacts = (dir: string): TargetFacts => {
     return { kind: 'foreign', detail: `it holds ${entries.length} entries but no readable global/pg_control` };
   }
   const pm = postmasterStatus(dir);
-  return pm.alive
-    ? { kind: 'copy', identity, postmasterPid: pm.pid, postmasterStart: readPostmasterPid(dir)?.startTime }
-    : { kind: 'copy', identity, postmasterPid: undefined };
+  if (pm.alive) return { kind: 'copy', identity, postmasterPid: pm.pid, postmasterStart: readPostmasterPid(dir)?.startTime };
+  const state = readControlHead(dir)?.state;
+  const wasRunning = state === 'in production' || state === 'in crash recovery' || state === 'shutting down';
+  return { kind: 'copy', identity, postmasterPid: undefined, crashedPrimary: wasRunning && !existsSync(join(dir, 'backup_label')) };
 };

@@ -20,6 +20,8 @@ import { noteStartState } from './former-primary.ts';
 import { findCurrentPrimary } from './current-primary.ts';
 import { isStalled } from '../stalled-standby.ts';
 import { existsButNotADirectory } from '../../pg/io/pgdata.ts';
+import { coldCopyStart } from '../cold-copy.ts';
+import { readCopySnapshot, startFromCopy } from './cold-copy.ts';
 
 type Input = ActionInput<PgParams>;
 
@@ -70,6 +72,15 @@ export const startPg = async (input: Input): Promise<OcfCode> => {
     noteStartState(env, i.control);
     await runAsStandby(env, i);
     return OCF_SUCCESS;
+  }
+  // A base backup never started (db_sync's cold copy) opens on a new timeline, not as it is.
+  if (i.state === 'stopped' || i.state === 'stopped-standby' || i.state === 'crashed-primary' || i.state === 'crashed-standby') {
+    const copy = coldCopyStart(readCopySnapshot(env.p.pgdata, i.control));
+    if (copy.kind === 'refuse') throw new OcfError(OCF_ERR_GENERIC, `Refusing to start ${env.p.pgdata}: ${copy.reason}`);
+    if (copy.kind === 'recover-and-promote') {
+      await startFromCopy(env, copy);
+      return OCF_SUCCESS;
+    }
   }
   switch (i.state) {
     case 'primary':
@@ -203,6 +214,11 @@ export const monitorPg = async (input: Input): Promise<OcfCode> => {
   // An empty data directory (a node waiting to be cloned) runs nothing, nor does a file named as pgdata.
   if (existsButNotADirectory(env.p.pgdata) || isEmptyDataDir(env.p.pgdata)) return OCF_NOT_RUNNING;
   const i = await inspect(env);
+  // A base backup never started (db_sync's cold copy) is not a crashed server: nothing runs.
+  if ((i.state === 'crashed-primary' || i.state === 'crashed-standby') && coldCopyStart(readCopySnapshot(env.p.pgdata, i.control)).kind !== 'ordinary') {
+    input.log.debug(`${env.p.pgdata} is a copy not started yet (backup_label): not running`);
+    return OCF_NOT_RUNNING;
+  }
   try {
     const answer = monitorAnswer(env.mode, i);
     if (i.session && !input.ctx.isProbe) {

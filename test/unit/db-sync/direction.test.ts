@@ -26,6 +26,11 @@ const cases: { name: string; source?: Partial<SourceFacts>; target: TargetFacts;
   { name: 'another cluster', target: copy(3, 0x4000000n, { systemId: '7300000000000000002' }), go: false, kind: 'other-cluster', says: /target \/d \(system 7300000000000000002, .*\) belongs to another cluster than source pg1:5432 \(system 7300000000000000001/ },
   { name: 'a newer timeline (the copy was promoted)', target: copy(4, 0x1000000n), go: false, kind: 'target-newer', says: /timeline 4, .* is on a newer timeline than source pg1:5432 \(system \d+, timeline 3/ },
   { name: 'ahead on the same timeline', target: copy(3, 0x6000000n), go: false, kind: 'target-newer', says: /checkpoint 0\/6000000\) is ahead of source pg1:5432 .*checkpoint 0\/5000060\)/ },
+  { name: 'a crashed primary on the same timeline, checkpoint behind (its WAL may not be)', target: { ...copy(3, 0x4000000n), crashedPrimary: true } as TargetFacts, go: false, kind: 'target-diverged',
+    says: /target \/d .* is a primary that stopped without a shutdown checkpoint \(crashed or killed\): its WAL may hold transactions past that checkpoint, so nothing proves it an older copy of source pg1:5432 .*start it once so that crash recovery completes, or move it away by hand/ },
+  { name: 'a crashed primary on an older timeline, checkpoint before the fork', target: { ...copy(2, 0x2FFFFF8n), crashedPrimary: true } as TargetFacts, go: false, kind: 'target-diverged', says: /stopped without a shutdown checkpoint/ },
+  { name: 'a crashed primary of another cluster: that reason first', target: { ...copy(3, 0x4000000n, { systemId: '7300000000000000002' }), crashedPrimary: true } as TargetFacts, go: false, kind: 'other-cluster', says: /belongs to another cluster/ },
+  { name: 'a copy never started (backup_label): crashedPrimary false, replaced', target: { ...copy(3, 0x4000000n), crashedPrimary: false } as TargetFacts, go: true, says: /older copy/ },
   { name: 'files but no control file', target: { kind: 'foreign', detail: 'it holds 3 entries but no readable global/pg_control' }, go: false, kind: 'target-foreign', says: /Refusing to sync into \/d: it holds 3 entries/ },
 ];
 

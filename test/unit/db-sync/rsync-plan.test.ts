@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_BACKUP_EXCLUDES, dataArgs, mtimeCutoff, neededWalPieces, parseBackupLabel, parseRsyncReceived, rsyncExitMeaning, rsyncSourceUrl, type RsyncTransport } from '../../../lib/db-sync/rsync-plan.ts';
+import { BASE_BACKUP_EXCLUDES, dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncExitMeaning, rsyncSourceUrl, type RsyncTransport } from '../../../lib/db-sync/rsync-plan.ts';
+import { parseBackupLabel } from '../../../lib/pg/backup-label.ts';
 
 const daemon: RsyncTransport = { kind: 'daemon', host: '192.0.2.1', port: 8873, module: 'pgdata', user: 'sync', passwordFile: '/etc/db_sync.pass' };
 const ssh: RsyncTransport = { kind: 'ssh', host: 'pg1', path: '/var/lib/postgresql/15/main/', command: 'ssh -o BatchMode=yes' };
@@ -39,6 +40,7 @@ test('parseRsyncReceived reads --stats; rsyncExitMeaning names the codes operato
   assert.equal(parseRsyncReceived('Total bytes sent: 77\nTotal bytes received: 1,234,567\n'), 1234567);
   assert.equal(parseRsyncReceived('nothing'), undefined);
   assert.match(rsyncExitMeaning(5)!, /refused us \(wrong module, user or password\)/);
+  assert.match(rsyncExitMeaning(255)!, /the remote shell \(ssh\) failed/);
   assert.match(rsyncExitMeaning(10)!, /cannot connect/);
   assert.equal(rsyncExitMeaning(0), undefined);
   assert.equal(mtimeCutoff(1733300000.9), 1733299999);
