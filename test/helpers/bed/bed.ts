@@ -57,8 +57,8 @@ export interface Bed extends BedBase {
   /** The writer's records so far. */
   writes(): WriteRecord[];
   probes(): ProbeRecord[];
-  /** Waits until a write sent after `since` is acknowledged by `node` (bounded). */
-  waitForWritesOn(node: NodeName, since: number, timeoutMs: number): Promise<boolean>;
+  /** Waits until a write sent after `since` is acknowledged by `node` (any node when undefined; bounded). */
+  waitForWritesOn(node: NodeName | undefined, since: number, timeoutMs: number): Promise<boolean>;
   /** The single primary holding the VIP, if there is exactly one. */
   finalPrimary(): NodeName | undefined;
   /** The checker: the trial's report against the final primary's rows (throws when there is no single primary). */
@@ -200,7 +200,7 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       for (const c of clients.splice(0)) b.ledger.remove((e) => e.kind === 'process' && e.pid === c.pid);
     },
     waitForWritesOn: (node, since, timeoutMs) =>
-      waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && w.node === node), { timeoutMs, stepMs: 100 }),
+      waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && (node === undefined || w.node === node)), { timeoutMs, stepMs: 100 }),
     finalPrimary: () => {
       const p = primaries();
       const v = vipHolders();
