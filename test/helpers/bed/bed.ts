@@ -210,7 +210,14 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
     waitForWritesOn: (node, since, timeoutMs) =>
       waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && (node === undefined || w.node === node)), { timeoutMs, stepMs: 100 }),
     rejoin: async (node) => {
-      for (const nic of [NIC.service, NIC.heartbeat]) ip('-n', b.topology.ns[node], 'link', 'set', nic, 'up');
+      const ns = b.topology.ns[node];
+      if (!nodes[node].running()) {
+        // A machine that boots again has forgotten the addresses its agents added (the VIP): the
+        // namespace outlived the node's processes, so put back only the node's own addresses.
+        ip('-n', ns, 'addr', 'flush', 'dev', NIC.service);
+        ip('-n', ns, 'addr', 'add', `${ADDR.service[node]}/${ADDR.prefix}`, 'dev', NIC.service);
+      }
+      for (const nic of [NIC.service, NIC.heartbeat]) ip('-n', ns, 'link', 'set', nic, 'up');
       if (!nodes[node].running()) await nodes[node].start();
       const other = NODE_NAMES.find((n) => n !== node)!;
       const streams = (): boolean => streamsFrom(nodes[other], node);
