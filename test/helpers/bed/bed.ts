@@ -24,6 +24,7 @@ import { prepareLabPostgres } from '../lab-postgres.ts';
 import { addressesOf, ip } from '../netns.ts';
 import { parseJsonLines, type ProbeRecord, type WriteRecord } from './client/records.ts';
 import type { BedBase, Engine } from './engine.ts';
+import { resetAddresses } from './faults.ts';
 import { Ledger, processStartTime, sameProcess } from './ledger.ts';
 import { NODE_CONF, PGDATA, SOCKET_DIR, type BedNode } from './node.ts';
 import { analyzeTrial, type TrialReport } from './report.ts';
@@ -211,12 +212,8 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && (node === undefined || w.node === node)), { timeoutMs, stepMs: 100 }),
     rejoin: async (node) => {
       const ns = b.topology.ns[node];
-      if (!nodes[node].running()) {
-        // A machine that boots again has forgotten the addresses its agents added (the VIP): the
-        // namespace outlived the node's processes, so put back only the node's own addresses.
-        ip('-n', ns, 'addr', 'flush', 'dev', NIC.service);
-        ip('-n', ns, 'addr', 'add', `${ADDR.service[node]}/${ADDR.prefix}`, 'dev', NIC.service);
-      }
+      // A machine that boots again has forgotten the addresses its agents added (the VIP).
+      if (!nodes[node].running()) resetAddresses(bed, node);
       for (const nic of [NIC.service, NIC.heartbeat]) ip('-n', ns, 'link', 'set', nic, 'up');
       if (!nodes[node].running()) await nodes[node].start();
       const other = NODE_NAMES.find((n) => n !== node)!;
