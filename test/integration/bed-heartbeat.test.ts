@@ -2,7 +2,8 @@
 // The shared bed (test/helpers/bed/) under heartbeat 3.0.6 with our agents: castor and pollux, a
 // client host writing through the VIP every 20 ms, a witness host, a service LAN, a heartbeat link
 // and a serial line. It checks the bed itself (the serial line carries bytes between the nodes, the
-// writer and both probers record) and runs one trial: castor loses power. heartbeat is expected to
+// writer and both probers record) and runs one trial: castor loses power, then boots again and
+// rejoins as pollux's standby before the checker reads pollux's rows. heartbeat is expected to
 // be unsafe (sync_mode=off, see engines/heartbeat.ts), so the lost writes and the time with two
 // writable primaries are printed, not asserted zero; what is asserted is what must hold for any
 // engine that fails over: writes stop, resume on pollux, and every figure is computed.
@@ -84,6 +85,10 @@ describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${m
     const resumed = await b.waitForWritesOn('pollux', fault.at, 60_000);
     assert.ok(resumed, `no write acknowledged by pollux after castor's power loss:\n${b.diagnose()}`);
     await sleep(2_000);
+    // castor boots again and rejoins as pollux's standby (the README's one-off stop: rewind, report).
+    const t0 = Date.now();
+    await b.rejoin('castor');
+    console.log(`# castor rejoined as pollux's standby ${Date.now() - t0} ms after its boot began`);
     await b.stopClients();
     const r = b.report(fault.at);
     console.log(`# ${formatTrial('heartbeat 3.0.6, power loss of castor', r).split('\n').join('\n# ')}`);
@@ -97,5 +102,7 @@ describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${m
     assert.ok(r.histogram.some((h) => (h.byNode['castor'] ?? 0) > 0) && r.histogram.some((h) => (h.byNode['pollux'] ?? 0) > 0), 'the histogram has both nodes');
     for (const n of NODE_NAMES) assert.ok(b.probes().some((p) => p.node === n && p.seen !== undefined), `the prober on ${n} got answers`);
     assert.ok(b.probes().some((p) => p.node === 'castor' && p.ack !== undefined), 'castor acknowledged probe writes before the fault');
+    assert.ok(r.promotedMs['pollux'] !== undefined, 'the probers saw pollux promoted');
+    assert.equal(b.finalPrimary(), 'pollux');
   });
 });

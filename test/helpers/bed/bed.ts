@@ -21,9 +21,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from '../agent.ts';
 import { waitUntil } from '../lab-node.ts';
 import { prepareLabPostgres } from '../lab-postgres.ts';
-import { addressesOf } from '../netns.ts';
+import { addressesOf, ip } from '../netns.ts';
 import { parseJsonLines, type ProbeRecord, type WriteRecord } from './client/records.ts';
 import type { BedBase, Engine } from './engine.ts';
+import { resetAddresses } from './faults.ts';
 import { Ledger, processStartTime, sameProcess } from './ledger.ts';
 import { NODE_CONF, PGDATA, SOCKET_DIR, type BedNode } from './node.ts';
 import { analyzeTrial, type TrialReport } from './report.ts';
@@ -57,8 +58,14 @@ export interface Bed extends BedBase {
   /** The writer's records so far. */
   writes(): WriteRecord[];
   probes(): ProbeRecord[];
-  /** Waits until a write sent after `since` is acknowledged by `node` (bounded). */
-  waitForWritesOn(node: NodeName, since: number, timeoutMs: number): Promise<boolean>;
+  /** Waits until a write sent after `since` is acknowledged by `node` (any node when undefined; bounded). */
+  waitForWritesOn(node: NodeName | undefined, since: number, timeoutMs: number): Promise<boolean>;
+  /**
+   * Brings a node back after a power loss or isolation: its links up, the node booted again if it
+   * is down, and its database made a standby streaming from the other node (the engine's way;
+   * rewound with a report when it diverged). Throws when it does not stream within 90 s.
+   */
+  rejoin(node: NodeName): Promise<void>;
   /** The single primary holding the VIP, if there is exactly one. */
   finalPrimary(): NodeName | undefined;
   /** The checker: the trial's report against the final primary's rows (throws when there is no single primary). */
@@ -181,8 +188,10 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       for (const n of NODE_NAMES) {
         startClient(b.topology.ns[n], 'prober-main.ts', ['--host', '127.0.0.1', '--node', n, '--out', files.probes[n], '--interval-ms', String(probeIntervalMs)], `prober-${n}`);
       }
-      startClient(b.topology.ns.client, 'writer-main.ts', ['--host', ADDR.vip, '--out', files.writes, '--interval-ms', String(co.writeIntervalMs ?? 20)], 'writer');
-      const first = await waitUntil(() => writes().some((w) => w.ack !== undefined), { timeoutMs: 20_000, stepMs: 100 });
+      // Sequence numbers go on from the last run of the writer in this bed (they are the rows' keys).
+      const firstSeq = writes().reduce((m, w) => Math.max(m, w.seq), 0) + 1;
+      startClient(b.topology.ns.client, 'writer-main.ts', ['--host', ADDR.vip, '--out', files.writes, '--interval-ms', String(co.writeIntervalMs ?? 20), '--first-seq', String(firstSeq)], 'writer');
+      const first = await waitUntil(() => writes().some((w) => w.ack !== undefined && w.seq >= firstSeq), { timeoutMs: 20_000, stepMs: 100 });
       if (!first) throw new Error(`the writer got no write acknowledged through the VIP:\n${readOr(join(b.base, 'writer.stderr'))}\n${writes().slice(-3).map((w) => JSON.stringify(w)).join('\n')}`);
     },
     stopClients: async () => {
@@ -200,7 +209,18 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       for (const c of clients.splice(0)) b.ledger.remove((e) => e.kind === 'process' && e.pid === c.pid);
     },
     waitForWritesOn: (node, since, timeoutMs) =>
-      waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && w.node === node), { timeoutMs, stepMs: 100 }),
+      waitUntil(() => writes().some((w) => w.ack !== undefined && w.sent >= since && (node === undefined || w.node === node)), { timeoutMs, stepMs: 100 }),
+    rejoin: async (node) => {
+      const ns = b.topology.ns[node];
+      // A machine that boots again has forgotten the addresses its agents added (the VIP).
+      if (!nodes[node].running()) resetAddresses(bed, node);
+      for (const nic of [NIC.service, NIC.heartbeat]) ip('-n', ns, 'link', 'set', nic, 'up');
+      if (!nodes[node].running()) await nodes[node].start();
+      const other = NODE_NAMES.find((n) => n !== node)!;
+      const streams = (): boolean => streamsFrom(nodes[other], node);
+      if (!(await waitUntil(streams, { timeoutMs: 5_000, stepMs: 250 }))) await engine.standby(b, nodes, node);
+      if (!(await waitUntil(streams, { timeoutMs: 90_000, stepMs: 250 }))) throw new Error(`${node} does not stream from ${other}:\n${bed.diagnose()}`);
+    },
     finalPrimary: () => {
       const p = primaries();
       const v = vipHolders();
@@ -209,8 +229,14 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
     report: (faultAt) => {
       const final = bed.finalPrimary();
       if (!final) throw new Error(`no single primary holding the VIP (primaries: ${primaries().join(', ') || 'none'}; VIP on: ${vipHolders().join(', ') || 'none'}):\n${bed.diagnose()}`);
-      const seqs = sql(nodes[final], 'SELECT seq FROM bed_writes', 60_000).split('\n').filter(Boolean).map(Number);
-      return analyzeTrial({ writes: writes(), probes: probes(), onFinalPrimary: new Set(seqs), faultAt, probeHoldMs: 2 * probeIntervalMs });
+      // The rows as runs of consecutive sequence numbers: a few lines however long the bed ran.
+      const runs = sql(nodes[final], 'SELECT min(seq), max(seq) FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g FROM bed_writes) r GROUP BY g ORDER BY 1', 60_000);
+      const onFinal = new Set<number>();
+      for (const line of runs.split('\n').filter(Boolean)) {
+        const [lo, hi] = line.split('|').map(Number) as [number, number];
+        for (let q = lo; q <= hi; q++) onFinal.add(q);
+      }
+      return analyzeTrial({ writes: writes(), probes: probes(), onFinalPrimary: onFinal, faultAt, probeHoldMs: 2 * probeIntervalMs });
     },
     writeSvg: (r, title, path) => {
       const file = path ?? join(b.base, `${title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.svg`);

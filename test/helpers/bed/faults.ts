@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ip } from '../netns.ts';
 import type { Bed } from './bed.ts';
 import { PGDATA } from './node.ts';
-import { NIC, type NodeName } from './topology.ts';
+import { ADDR, NIC, type NodeName } from './topology.ts';
 
 /** An injected fault. */
 export interface Fault {
@@ -29,14 +29,26 @@ export const setLinks = (bed: Bed, node: NodeName, links: readonly ('service' | 
 };
 
 /**
+ * What a machine that boots again has on its service interface: its own address only. The namespace
+ * outlives the node's processes, so the addresses its agents added (the VIP) are removed here.
+ */
+export const resetAddresses = (bed: Bed, node: NodeName): void => {
+  const ns = bed.topology.ns[node];
+  ip('-n', ns, 'addr', 'flush', 'dev', NIC.service);
+  ip('-n', ns, 'addr', 'add', `${ADDR.service[node]}/${ADDR.prefix}`, 'dev', NIC.service);
+};
+
+/**
  * Power loss: the node's links go down (its addresses stop answering, as a dead machine's do) and its
- * first process is SIGKILLed (the kernel ends every process of the node). heal() only brings the
- * links back: booting the node again is the engine's business.
+ * first process is SIGKILLed (the kernel ends every process of the node), and its service interface
+ * keeps only its own address (resetAddresses). heal() only brings the links back: booting the node
+ * again is nodes[node].start(), or bed.rejoin(node).
  */
 export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
   const at = Date.now();
   setLinks(bed, node, ['service', 'heartbeat'], 'down');
   await bed.nodes[node].kill();
+  resetAddresses(bed, node);
   return { name: 'power loss', node, at, heal: once(async () => setLinks(bed, node, ['service', 'heartbeat'], 'up')) };
 };
 

@@ -36,6 +36,11 @@ export interface TrialReport {
   /** Time both nodes were seen out of recovery at once, and time both acknowledged probe writes. */
   twoNotInRecoveryMs: number;
   twoAcknowledgingMs: number;
+  /**
+   * Per node, ms from the fault to the first probe after it that found the node out of recovery
+   * when the probe before found it in recovery (a promotion as the probers saw it); absent when none.
+   */
+  promotedMs: Record<string, number>;
   /** Spans where both acknowledged probe writes (for the report). */
   twoAcknowledgingSpans: Span[];
   histogram: Bucket[];
@@ -121,6 +126,18 @@ export const analyzeTrial = (input: {
   const both = (k: 'notInRecovery' | 'acknowledging'): Span[] => (spans.length === 2 ? overlapSpans(spans[0]![k], spans[1]![k]) : []);
   const twoAck = both('acknowledging');
 
+  const promotedMs: Record<string, number> = {};
+  for (const n of nodes) {
+    let standby = false;
+    for (const p of input.probes.filter((x) => x.node === n && x.seen !== undefined).sort((a, b) => a.seen! - b.seen!)) {
+      if (standby && !p.inRecovery && p.seen! >= faultAt) {
+        promotedMs[n] = p.seen! - faultAt;
+        break;
+      }
+      standby = p.inRecovery === true;
+    }
+  }
+
   const from = faultAt - (input.windowBeforeMs ?? 2_000);
   const lastAck = acked.at(-1)?.ack ?? faultAt;
   const to = Math.min(lastAck, faultAt + (input.windowAfterMs ?? 30_000));
@@ -135,6 +152,7 @@ export const analyzeTrial = (input: {
     faultAt, attempts: writes.length, acknowledged: acked.length, lost,
     gapMs: firstAfter ? firstAfter.ack! - faultAt : undefined, outageMs,
     before: lastBefore?.node, after: firstAfter?.node, afterByNode,
+    promotedMs,
     twoNotInRecoveryMs: spanTotal(both('notInRecovery')), twoAcknowledgingMs: spanTotal(twoAck), twoAcknowledgingSpans: twoAck,
     histogram, bucketMs,
   };
@@ -147,5 +165,6 @@ export const formatTrial = (name: string, r: TrialReport): string => [
   `  writes: ${r.attempts} attempted, ${r.acknowledged} acknowledged, ${r.lost.length} acknowledged and lost` +
     (r.lost.length ? ` (seq ${r.lost.slice(0, 10).join(', ')}${r.lost.length > 10 ? ', ...' : ''})` : ''),
   `  after the fault by node: ${Object.entries(r.afterByNode).map(([n, c]) => `${n} ${c}`).join(', ') || 'none'}`,
+  `  promoted (first probe out of recovery after the fault): ${Object.entries(r.promotedMs).map(([n, ms]) => `${n} +${ms} ms`).join(', ') || 'none seen'}`,
   `  two nodes out of recovery: ${r.twoNotInRecoveryMs} ms; two nodes acknowledging writes: ${r.twoAcknowledgingMs} ms`,
 ].join('\n');

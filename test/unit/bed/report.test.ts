@@ -58,6 +58,12 @@ describe('analyzeTrial()', () => {
     assert.equal(r.twoAcknowledgingMs, 252 - 102);
   });
 
+  it('times a promotion from the first probe that finds a former standby out of recovery after the fault', () => {
+    const r = analyzeTrial({ writes, probes, onFinalPrimary: new Set(), faultAt: 60, probeHoldMs: 100 });
+    assert.deepEqual(r.promotedMs, { pollux: 101 - 60 });
+    assert.deepEqual(analyzeTrial({ writes, probes, onFinalPrimary: new Set(), faultAt: 120, probeHoldMs: 100 }).promotedMs, {}, 'promoted before the fault');
+  });
+
   it('fills 100 ms buckets by node and draws them', () => {
     const r = analyzeTrial({ writes, probes, onFinalPrimary: new Set(), faultAt: 1000, probeHoldMs: 100, windowBeforeMs: 1000 });
     assert.equal(r.histogram[0]!.at, -1000);
