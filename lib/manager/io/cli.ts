@@ -33,7 +33,8 @@ const move = (command: 'standby' | 'takeover') => async (argv: { socket: string;
 
 const args = hideBin(process.argv);
 const adminTool = ADMIN_TOOLS.find((t) => t === args[0]);
-if (adminTool !== undefined) {
+// `pgbeat cl_status --help` (the man page's source) is yargs'; every other use takes heartbeat's arguments.
+if (adminTool !== undefined && args[1] !== '--help') {
   void runAdminTool(adminTool, args.slice(1)).then((code) => { process.exitCode = code; }, (e: unknown) => { fail(e); process.exitCode = adminTool === 'cl_status' ? 13 : 1; });
 } else void yargs(args)
   .scriptName('pgbeat')
