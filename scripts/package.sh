@@ -18,6 +18,7 @@
 #   /usr/lib/pgbeat/prebuilds/<platform>/      serialport's native binding (glibc), found from ../prebuilds
 #                                              of the manager's real path (scripts/build.mjs)
 #   /lib/systemd/system/pgbeat.service         the manager as a service, disabled (scripts/pgbeat.service)
+#   /lib/systemd/system/pgbeat-witness.service the witness for a third host, disabled
 #   /etc/default/pgbeat                        PGBEAT_OPTS for the service (a conffile)
 #   /usr/share/man/man8/pgbeat.8.gz            from the command line's --help (scripts/man-pages.mjs)
 #   /usr/share/man/man7/ocf_pgbeat_<agent>.7.gz from each agent's meta-data
@@ -102,6 +103,7 @@ if [[ -d $ROOT/dist/prebuilds ]]; then
 fi
 
 install -D -m 644 "$ROOT/scripts/pgbeat.service" "$stage/lib/systemd/system/pgbeat.service"
+install -D -m 644 "$ROOT/scripts/pgbeat-witness.service" "$stage/lib/systemd/system/pgbeat-witness.service"
 install -D -m 644 "$ROOT/scripts/debian/default" "$stage/etc/default/pgbeat"
 install -d -m 755 "$stage/var/lib/pgbeat"
 

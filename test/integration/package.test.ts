@@ -274,15 +274,17 @@ describe('the installed files', () => {
     assert.match(sh(['man', 'pgbeat'], { env: { ...APT_ENV, MANWIDTH: '80' } }).stdout, /pgbeat version/);
   });
 
-  it('the systemd unit is installed, runs `pgbeat start`, and is disabled', () => {
-    const unit = readFileSync('/lib/systemd/system/pgbeat.service', 'utf8');
-    assert.equal(unit, readFileSync(join(ROOT, 'scripts', 'pgbeat.service'), 'utf8'));
-    assert.match(unit, /^ExecStart=\/usr\/sbin\/pgbeat start /m);
-    assert.ok(!existsSync('/etc/systemd/system/multi-user.target.wants/pgbeat.service'), 'not enabled by the package');
-    // systemd's own check: syntax, the executable, and the man page Documentation= names.
-    const verify = sh(['systemd-analyze', 'verify', '/lib/systemd/system/pgbeat.service']);
-    assert.equal(verify.status, 0, verify.out);
-    assert.equal(verify.out.trim(), '');
+  it('the systemd units (manager and witness) are installed, run `pgbeat start` / `pgbeat witness`, and are disabled', () => {
+    for (const [name, command] of [['pgbeat', 'start'], ['pgbeat-witness', 'witness']] as const) {
+      const unit = readFileSync(`/lib/systemd/system/${name}.service`, 'utf8');
+      assert.equal(unit, readFileSync(join(ROOT, 'scripts', `${name}.service`), 'utf8'));
+      assert.match(unit, new RegExp(`^ExecStart=/usr/sbin/pgbeat ${command} `, 'm'));
+      assert.ok(!existsSync(`/etc/systemd/system/multi-user.target.wants/${name}.service`), `${name} not enabled by the package`);
+      // systemd's own check: syntax, the executable, and the man page Documentation= names.
+      const verify = sh(['systemd-analyze', 'verify', `/lib/systemd/system/${name}.service`]);
+      assert.equal(verify.status, 0, verify.out);
+      assert.equal(verify.out.trim(), '');
+    }
     // The examples are documentation, never written into /etc/ha.d.
     for (const f of ['ha.cf', 'haresources', 'authkeys']) assert.ok(existsSync(`/usr/share/doc/pgbeat/examples/${f}`), f);
     assert.ok(!sh(['dpkg', '-L', 'pgbeat']).stdout.split('\n').some((p) => /^\/etc\/ha\.d\/(ha\.cf|haresources|authkeys)$/.test(p)));
