@@ -71,8 +71,16 @@ try {
     await bed.stopClients();
     await fault.heal();
     if (!resumed) console.log(`no write acknowledged within 60 s of the fault\n${bed.diagnose()}`);
-    const r = bed.report(fault.at);
-    console.log(formatTrial(`${engine.name}, ${fault.name} of ${fault.node}`, r));
+    // Two primaries left (heartbeat after a partition): the figures against each of them.
+    const final = bed.finalPrimary();
+    const against = final ? [final] : bed.primaries();
+    if (!final) console.log(`no single primary holding the VIP (primaries: ${against.join(', ') || 'none'}; VIP on: ${bed.vipHolders().join(', ') || 'none'})`);
+    if (against.length === 0) throw new Error('no primary left to check the writes against');
+    let r = bed.report(fault.at, against[0]);
+    for (const n of against) {
+      r = bed.report(fault.at, n);
+      console.log(formatTrial(`${engine.name}, ${fault.name} of ${fault.node} (rows checked on ${n})`, r));
+    }
     mkdirSync(out, { recursive: true });
     console.log(`picture: ${bed.writeSvg(r, `${engine.name}: ${fault.name} of ${fault.node}`, join(out, `bed-${engineName}-${faultName}.svg`))}`);
   } catch (e) {

@@ -68,8 +68,11 @@ export interface Bed extends BedBase {
   rejoin(node: NodeName): Promise<void>;
   /** The single primary holding the VIP, if there is exactly one. */
   finalPrimary(): NodeName | undefined;
-  /** The checker: the trial's report against the final primary's rows (throws when there is no single primary). */
-  report(faultAt: number): TrialReport;
+  /**
+   * The checker: the trial's report against the final primary's rows, or against `against`'s rows
+   * (when two primaries are left, say); throws when neither names one node.
+   */
+  report(faultAt: number, against?: NodeName): TrialReport;
   /** Writes the report's picture into the bed directory (or `path`) and returns its path. */
   writeSvg(r: TrialReport, title: string, path?: string): string;
   /** Engine and server logs, for failure messages. */
@@ -226,8 +229,8 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       const v = vipHolders();
       return p.length === 1 && v.length === 1 && p[0] === v[0] ? p[0] : undefined;
     },
-    report: (faultAt) => {
-      const final = bed.finalPrimary();
+    report: (faultAt, against) => {
+      const final = against ?? bed.finalPrimary();
       if (!final) throw new Error(`no single primary holding the VIP (primaries: ${primaries().join(', ') || 'none'}; VIP on: ${vipHolders().join(', ') || 'none'}):\n${bed.diagnose()}`);
       // The rows as runs of consecutive sequence numbers: a few lines however long the bed ran.
       const runs = sql(nodes[final], 'SELECT min(seq), max(seq) FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g FROM bed_writes) r GROUP BY g ORDER BY 1', 60_000);
