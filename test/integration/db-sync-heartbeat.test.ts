@@ -4,7 +4,7 @@
 // with stop_as=stopped. Each node is a lab network namespace plus its own mount, UTS and PID
 // namespaces (test/helpers/heartbeat-cluster.ts) with its data directory at the same path. hba takes
 // the group; on hbb, `pgbeat-db_sync ... run` (the cron line, method=basebackup) makes the copy; then
-// hba loses power (its PID 1 is killed): hbb's heartbeat takes the group over, db_sync's pull finds
+// hba loses power (its switch port goes down, its PID 1 is killed): hbb's heartbeat takes the group over, db_sync's pull finds
 // nothing at the VIP and keeps the copy, and the postgresql agent starts the copy as primary on a new
 // timeline with every row committed before the copy. Needs root, heartbeat and postgresql-15.
 import assert from 'node:assert/strict';
@@ -118,6 +118,8 @@ describe('db_sync cold standby under two heartbeat 3.0.6 daemons (README recipe 
 
   it('hba loses power: hbb takes the group over and starts its copy as primary on timeline 2 with every row before the copy', async () => {
     const t0 = Date.now();
+    // Power cut: switch port down (hba's addresses, the VIP too, stop answering), PID 1 SIGKILLed.
+    ip('-n', lab!.switchNs, 'link', 'set', 'p0', 'down');
     await node('hba').kill();
     const up = await waitUntil(() => hasVip('hbb') && sql(node('hbb'), 'SELECT pg_is_in_recovery()') === 'f', { timeoutMs: 120_000, stepMs: 500 });
     assert.ok(up, `hbb did not take the group over:\n${diagnose()}`);
