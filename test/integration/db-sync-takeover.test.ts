@@ -41,7 +41,9 @@ describe('cold standby: the postgresql agent starts a db_sync copy as primary', 
   const node = async (name: string): Promise<OtherNode> => {
     const dir = join(work, name);
     mkdirSync(join(dir, 'sock'), { recursive: true });
-    await run('chown', [`${PG_USER}:${PG_USER}`, join(dir, 'sock')], { timeoutMs: 5_000 });
+    // An empty data directory, as on a node where the package's cluster was emptied (README recipe 1).
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    await run('chown', [`${PG_USER}:${PG_USER}`, join(dir, 'sock'), join(dir, 'data')], { timeoutMs: 5_000 });
     return { name, dataDir: join(dir, 'data'), socketDir: join(dir, 'sock'), port: await freePort() };
   };
   const syncParams = (o: OtherNode, method: 'rsync' | 'basebackup'): Record<string, string> => ({
@@ -74,6 +76,7 @@ describe('cold standby: the postgresql agent starts a db_sync copy as primary', 
       await load.stop();
     }
     assert.ok(existsSync(join(o.dataDir, 'backup_label')), `the ${method} copy is a base backup not started yet`);
+    assert.ok(!existsSync(`${o.dataDir}.db_sync-old`), 'the empty directory the copy replaced is gone, so the next run is not blocked by it');
   };
 
   /** The copy runs as primary on the timeline after the source's and holds what was committed before its run. */

@@ -1,6 +1,6 @@
 // The directory moves of a run: repair after an interrupted run, make the building directory, switch the
 // new copy in (two renames in one parent), and measure a copy.
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../log/logger.ts';
 import { repairPlan, type SyncPaths } from '../paths.ts';
@@ -30,6 +30,16 @@ export const makeBuilding = (path: string, uid: number, gid: number): void => {
 export const switchIn = (paths: SyncPaths): void => {
   if (existsSync(paths.target)) renameSync(paths.target, paths.aside);
   renameSync(paths.building, paths.target);
+};
+
+/** Removes `path` if it is an empty directory (rmdir: nothing in it can be lost); whether it did. */
+export const removeIfEmpty = (path: string): boolean => {
+  try {
+    rmdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /** Removes a directory tree (the caller has proven it may go). */

@@ -13,7 +13,7 @@ import { isDumpMethod, type SyncParams } from '../params.ts';
 import { syncPaths, type SyncPaths } from '../paths.ts';
 import type { SyncState } from '../state.ts';
 import { basebackupCopy } from './basebackup-copy.ts';
-import { makeBuilding, removeTree, repairDirs, switchIn, treeBytes } from './dirs.ts';
+import { makeBuilding, removeIfEmpty, removeTree, repairDirs, switchIn, treeBytes } from './dirs.ts';
 import { takeLock } from './lock.ts';
 import { userIds } from './owner.ts';
 import { rsyncCopy } from './rsync-copy.ts';
@@ -62,6 +62,7 @@ const recordRun = (path: string, update: (s: SyncState) => SyncState): void => w
 /** A copy kept aside by an earlier run is removed only when proven an older copy than the good one. */
 const settleAside = (paths: SyncPaths, log: Logger): void => {
   if (!existsSync(paths.aside) || !existsSync(paths.target)) return;
+  if (removeIfEmpty(paths.aside)) return;
   const good = copyIdentity(paths.target);
   if (good && isOlderCopy(copyIdentity(paths.aside), good)) {
     log.info(`${paths.aside} is an older copy of the same cluster: removing it`);
@@ -171,7 +172,8 @@ export const runSync = async (req: RunRequest): Promise<RunOutcome> => {
     if (live.alive) throw new OcfError(OCF_ERR_GENERIC, `A postmaster (PID ${live.pid}) started on ${paths.target} during the copy; not switching the new copy in`);
     switchIn(paths);
     building = false;
-    if (existsSync(paths.aside)) {
+    // The first copy into an empty target_dir moved that empty directory aside.
+    if (existsSync(paths.aside) && !removeIfEmpty(paths.aside)) {
       if (isOlderCopy(old, fresh)) removeTree(paths.aside);
       else log.warn(`kept the previous copy at ${paths.aside}: not proven older than the new one`);
     }
