@@ -25,9 +25,9 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
     const snap = o.probe ? await o.probe.refresh() : undefined;
     return { ok: true, lsn: snap?.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap?.timeline };
   };
-  const releaseAll = async (stopDatabase: boolean): Promise<OpResult> => {
+  const releaseAll = async (stopDatabase: boolean, urgent = false): Promise<OpResult> => {
     for (const g of [...o.groups].reverse()) {
-      const r = await o.resources.release(g, { stopDatabase });
+      const r = await o.resources.release(g, { stopDatabase, urgent });
       if (r.verdict !== 'done') return fail(r.sentence);
     }
     return position();
@@ -56,17 +56,18 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       }
       return { ok: true };
     },
-    async take(syncStandby, leaseUntil) {
-      // The lease is checked before the promotion; the executor offers no hook before the address (see README).
-      if (o.clock.now() >= leaseUntil()) return fail('the lease ended before the promotion');
+    async take(syncStandby, leaseUntil, dad) {
+      // The lease is checked right before the promotion and right before each address is added.
+      const guard = (): string | null => (o.clock.now() >= leaseUntil() ? 'the lease ended' : null);
+      if (guard() !== null) return fail('the lease ended before the promotion');
       const standbyRunning = o.probe?.snapshot().role === 'standby';
       for (const g of o.groups) {
-        const r = await o.resources.take(g, { standbyRunning });
+        const r = await o.resources.take(g, { standbyRunning, dad }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
       }
       return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
     },
-    release: (urgent) => releaseAll(urgent),
+    release: (urgent) => releaseAll(urgent, urgent),
     setSync: (standby) => setSync(standby).catch((e: unknown) => fail((e as Error).message)),
     stop: () => releaseAll(true),
   };

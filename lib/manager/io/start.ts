@@ -58,7 +58,7 @@ const noDatabase = (inner: ServiceResources): { resources: ServiceResources; pro
   return {
     resources: {
       follow: () => inner.follow().then(after('standby')),
-      take: (s, lease) => inner.take(s, lease).then(after('primary')),
+      take: (s, lease, dad) => inner.take(s, lease, dad).then(after('primary')),
       release: (u) => inner.release(u).then(after('standby')).then((r) => ({ ...r, lsn: 0, timeline: 1 })),
       setSync: async () => ({ ok: true, lsn: 0 }),
       stop: () => inner.stop().then(after('standby')),

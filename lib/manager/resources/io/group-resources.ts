@@ -4,7 +4,7 @@
 // as heartbeat runs one resource action at a time); different groups proceed independently.
 import type { GroupConfig } from '../../config/cluster-config.ts';
 import type { ResourceRunner } from '../../ports.ts';
-import { monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type BringUpOptions, type ClusterView } from '../group-plan.ts';
+import { dropAddressesPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type BringUpOptions, type ClusterView } from '../group-plan.ts';
 import { judgeMonitor, recoveryDecision, type MonitorVerdict } from '../monitor-verdict.ts';
 import type { PlanOutcome, StepRun } from '../plan-outcome.ts';
 import { executePlan } from './plan-executor.ts';
@@ -39,10 +39,17 @@ export interface CheckOutcome {
 
 /** The resource side of the daemon. */
 export interface GroupResources {
-  /** Starts the group here (left to right; postgresql promoted). Verdicts: done, hand-over, needs-fencing. */
-  take(g: GroupConfig, o?: BringUpOptions): Promise<PlanOutcome>;
-  /** Stops the group here (right to left; postgresql demoted unless stopDatabase). Verdicts: done, needs-fencing. */
-  release(g: GroupConfig, o?: { stopDatabase?: boolean }): Promise<PlanOutcome>;
+  /**
+   * Starts the group here (left to right; postgresql promoted). With `guard`, the promote and every
+   * address start run only while it answers null (the lease). Verdicts: done, hand-over, needs-fencing.
+   */
+  take(g: GroupConfig, o?: BringUpOptions, guard?: () => string | null): Promise<PlanOutcome>;
+  /**
+   * Stops the group here (right to left; postgresql demoted unless stopDatabase). urgent: the
+   * addresses are dropped at once, even while another action of the group runs, then the rest with
+   * the addresses first. Verdicts: done, needs-fencing.
+   */
+  release(g: GroupConfig, o?: { stopDatabase?: boolean; urgent?: boolean }): Promise<PlanOutcome>;
   /** Where the group is not held: postgresql runs as a standby. Verdicts: done, failed. */
   prepare(g: GroupConfig): Promise<PlanOutcome>;
   /** One monitoring round; a failure is restarted in place up to maxRestarts times, then the answer is fail-over. */
@@ -75,14 +82,19 @@ export const createGroupResources = (o: GroupResourcesOptions): GroupResources =
   };
 
   return {
-    take: (g, bringUp) => serial(g, () => {
+    take: (g, bringUp, guard) => serial(g, () => {
       restarts.delete(g.key);
-      return executePlan(takePlan(g, o.cluster, bringUp), g, exec);
+      return executePlan(takePlan(g, o.cluster, { ...bringUp, guarded: guard !== undefined }), g, { ...exec, guard });
     }),
-    release: (g, opts) => serial(g, () => {
-      restarts.delete(g.key);
-      return executePlan(releasePlan(g, opts), g, exec);
-    }),
+    release: async (g, opts = {}) => {
+      // Outside the queue: clients lose the address now, not after a promote or monitor in progress.
+      const dropped = opts.urgent ? await executePlan(dropAddressesPlan(g), g, exec) : undefined;
+      const rest = await serial(g, () => {
+        restarts.delete(g.key);
+        return executePlan(releasePlan(g, { stopDatabase: opts.stopDatabase, addressFirst: opts.urgent }), g, exec);
+      });
+      return dropped?.verdict === 'needs-fencing' && rest.verdict === 'done' ? dropped : rest;
+    },
     prepare: (g) => serial(g, () => executePlan(preparePlan(g), g, exec)),
     check: (g, held) => serial(g, async () => {
       const round = await executePlan(monitorPlan(g, held, o.monitorIntervalMs), g, exec);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GroupConfig, ResourceSpec } from '../../../../lib/manager/config/cluster-config.ts';
-import { giveUpPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type GroupPlan } from '../../../../lib/manager/resources/group-plan.ts';
+import { dropAddressesPlan, giveUpPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type GroupPlan } from '../../../../lib/manager/resources/group-plan.ts';
 import { parseContext } from '../../../../lib/ocf/context.ts';
 import { parseNotification } from '../../../../lib/ocf/notify.ts';
 import { effectiveMode } from '../../../../lib/postgresql/run-mode.ts';
@@ -47,6 +47,15 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
     policies: 'retry-then-fence retry-then-fence retry-then-fence',
     reason: /release .*: stop app::x, stop ocf:pgbeat:IPaddr::ip=192.0.2.10, demote postgresql_pg, right to left/,
   },
+  {
+    name: 'urgent release (lease ending) with the database first in the group: the address goes first all the same',
+    plan: releasePlan(group(PG, IP, APP), { stopDatabase: true, addressFirst: true }),
+    shape: 'stop1 stop2 stop0',
+    reason: /addresses first, then right to left/,
+  },
+  { name: 'urgent release with two addresses: both first, right to left', plan: releasePlan(group(IP, PG, v1('IPaddr', '192.0.2.11')), { addressFirst: true }), shape: 'stop2 stop0 demote1', reason: /addresses first/ },
+  { name: 'the urgent part alone: only the addresses', plan: dropAddressesPlan(G), shape: 'stop1', reason: /drop the addresses of .*: stop ocf:pgbeat:IPaddr/ },
+  { name: 'the urgent part of a group without an address: nothing', plan: dropAddressesPlan(group(PG, APP)), shape: '', reason: /: none/ },
   { name: 'release with stopDatabase: postgresql stopped', plan: releasePlan(G, { stopDatabase: true }), shape: 'stop2 stop1 stop0', reason: /stop postgresql_pg/ },
   { name: 'prepare: only postgresql, started as a standby', plan: preparePlan(G), shape: 'start0', policies: 'abort', reason: /as a standby/ },
   { name: 'prepare without a database: nothing', plan: preparePlan(group(IP)), shape: '', reason: /nothing runs before the group is taken/ },
@@ -66,6 +75,14 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
   },
   { name: 'restart on the standby side: only postgresql', plan: restartPlan(G, 0, false, C), shape: 'stop0 start0', reason: /restart/ },
 ];
+test('take bound to the lease: the promote and the address start are guarded, nothing else; dad=false reaches OCF addresses only', () => {
+  const p = takePlan(group(PG, IP, v1('IPaddr', '192.0.2.11'), APP), C, { guarded: true, dad: false, notify: false });
+  assert.deepEqual(p.steps.map((s) => `${s.action}${s.index}${s.guarded ? '!' : ''}`), ['start0', 'promote0!', 'start1!', 'start2!', 'start3']);
+  assert.deepEqual(p.steps.map((s) => s.env?.['OCF_RESKEY_dad'] ?? '-'), ['-', '-', 'false', '-', '-']);
+  const plain = takePlan(G, C);
+  assert.ok(plain.steps.every((s) => s.guarded === undefined && s.env?.['OCF_RESKEY_dad'] === undefined), 'no guard, no dad override unless asked');
+});
+
 for (const c of cases) {
   test(`group plan, ${c.name}`, () => {
     assert.equal(shape(c.plan), c.shape);
