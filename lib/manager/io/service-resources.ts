@@ -61,6 +61,10 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       const guard = (): string | null => (o.clock.now() >= leaseUntil() ? 'the lease ended' : null);
       if (guard() !== null) return fail('the lease ended before the promotion');
       const standbyRunning = o.probe?.snapshot().role === 'standby';
+      // synchronous_standby_names in force from the promotion's first moment (ALTER SYSTEM works in
+      // recovery; the setting bites once promoted): no commit is acknowledged without the agreed
+      // standby between the promote and the set after it. A failure here is retried after the promote.
+      if (standbyRunning) await setSync(syncStandby).catch(() => undefined);
       for (const g of o.groups) {
         const r = await o.resources.take(g, { standbyRunning, dad }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
