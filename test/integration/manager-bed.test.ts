@@ -1,0 +1,181 @@
+// test: exclusive (installs the agents into /usr/lib/ocf and runs pgbeat cluster daemons)
+// pgbeat on the shared bed (test/helpers/bed/): castor and pollux with PostgreSQL 15 (primary + sync
+// standby, sync_mode=fallback), the VIP, a witness, a client writing through the VIP every 20 ms and a
+// prober on each node looking for two primaries acknowledging writes. Trials in sequence on one bed;
+// each prints the checker's report (gap = fault -> first acknowledged write through the VIP) and
+// asserts: no acknowledged write lost, never two primaries acknowledging writes, the right node after.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { installIntoSystem } from '../helpers/install.ts';
+import { waitUntil } from '../helpers/lab-node.ts';
+import { PG_BINDIR } from '../helpers/pg.ts';
+import { buildBed, type Bed } from '../helpers/bed/bed.ts';
+import { pgbeatBin, pgbeatEngine } from '../helpers/bed/engines/pgbeat.ts';
+import { isolate, linkDown, postmasterCrash, powerLoss, type Fault } from '../helpers/bed/faults.ts';
+import { formatTrial, type TrialReport } from '../helpers/bed/report.ts';
+import { inRecovery, streamsFrom } from '../helpers/bed/sql.ts';
+import type { NodeName } from '../helpers/bed/topology.ts';
+
+const missing = ['/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
+  .filter((f) => !existsSync(f));
+
+let bed: Bed | undefined;
+let install: ReturnType<typeof installIntoSystem> | undefined;
+const gaps: string[] = [];
+
+const other = (n: NodeName): NodeName => (n === 'castor' ? 'pollux' : 'castor');
+const configDir = (n: NodeName): string => join(bed!.base, `${n}-ha.d`);
+
+/** Runs the clients around a fault until `to` acknowledges writes again; prints and returns the report. */
+const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, o: { settleMs?: number; waitMs?: number } = {}): Promise<{ r: TrialReport; fault: Fault }> => {
+  const b = bed!;
+  await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
+  await sleep(1_000);
+  const fault = await inject();
+  const resumed = await b.waitForWritesOn(to, fault.at, o.waitMs ?? 30_000);
+  if (!resumed) await b.stopClients();
+  assert.ok(resumed, `${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
+  await sleep(o.settleMs ?? 1_000);
+  await b.stopClients();
+  const r = b.report(fault.at);
+  console.log(`# ${formatTrial(`pgbeat, ${title}`, r).split('\n').join('\n# ')}`);
+  gaps.push(`${title}: gap ${r.gapMs} ms, lost ${r.lost.length}, two primaries acknowledging ${r.twoAcknowledgingMs} ms`);
+  return { r, fault };
+};
+
+const assertSafe = (r: TrialReport, title: string, to: NodeName): void => {
+  assert.deepEqual(r.lost, [], `${title}: no acknowledged write lost`);
+  assert.equal(r.twoAcknowledgingMs, 0, `${title}: never two primaries acknowledging writes`);
+  assert.equal(r.after, to, `${title}: ${to} acknowledged the first write sent after the fault`);
+};
+
+/** Waits until `primary` holds the VIP alone and `standby` streams from it. */
+const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000): Promise<void> => {
+  const b = bed!;
+  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby), { timeoutMs, stepMs: 250 });
+  assert.ok(ok, `${primary} primary with the VIP and ${standby} streaming from it:\n${b.diagnose()}`);
+};
+
+/** A node powered on again after a power loss: links up, pgbeat booted. */
+const powerOn = async (fault: Fault): Promise<void> => {
+  await fault.heal();
+  await bed!.nodes[fault.node].start();
+};
+
+const pgbeatCommand = (n: NodeName, command: 'standby' | 'takeover'): { status: number | null; out: string } =>
+  bed!.nodes[n].run([pgbeatBin(), command, '--config-dir', configDir(n)], { timeoutMs: 60_000 });
+
+/** The rewind reports (pg_rewind's discard report) the agent wrote on `n` (host side of REPORT_DIR). */
+const rewindReports = (n: NodeName): string[] => {
+  const r = bed!.nodes[n].run(['sh', '-c', 'ls /var/lib/pgbeat-lab/log/ 2>/dev/null'], { timeoutMs: 5_000 });
+  return r.stdout.split('\n').filter((f) => /rewind/i.test(f));
+};
+
+describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallback)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
+  before(async () => {
+    install = installIntoSystem();
+    bed = await buildBed({ engine: pgbeatEngine({ syncMode: 'fallback' }), progress: (l) => console.log(`# bed: ${l}`) });
+  });
+
+  after(async () => {
+    console.log(`# gaps (fault -> first acknowledged write through the VIP):\n${gaps.map((g) => `#   ${g}`).join('\n')}`);
+    try {
+      for (const n of ['castor', 'pollux'] as const) {
+        const log = join(bed?.base ?? '/nonexistent', `${n}-pgbeat.out`);
+        if (existsSync(log) && process.env['PGBEAT_BED_LOGS']) console.log(`# ${n} pgbeat log:\n${readFileSync(log, 'utf8').split('\n').map((l) => `#   ${l}`).join('\n')}`);
+      }
+      const failed = await bed?.down();
+      assert.deepEqual(failed ?? [], [], 'down() undid everything');
+    } finally {
+      install?.restore();
+    }
+  });
+
+  it('castor loses power: pollux takes over; every acknowledged write is there; never two primaries; castor comes back as a standby', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('power loss of the primary', 'pollux', () => powerLoss(b, 'castor'));
+    assertSafe(r, 'power loss', 'pollux');
+    assert.equal(r.afterByNode['castor'], undefined);
+    await powerOn(fault);
+    await settled('pollux', 'castor');
+  });
+
+  it('the heartbeat link of the primary goes down: no failover, writes go on', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('heartbeat link down', 'pollux', () => linkDown(b, 'pollux', 'heartbeat'), { settleMs: 3_000 });
+    assertSafe(r, 'heartbeat link down', 'pollux');
+    assert.equal(r.afterByNode['castor'], undefined, 'castor never took writes');
+    assert.ok(r.outageMs < 1_000, `no pause in writes worth a failover (${r.outageMs} ms)`);
+    assert.equal(inRecovery(b.nodes.castor), 't', 'castor is still a standby');
+    await fault.heal();
+  });
+
+  it('the primary is cut off from everything: it stops taking writes, castor takes over, nothing acknowledged is lost; on heal it is rewound and streams', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('primary cut off', 'castor', () => isolate(b, 'pollux'), { settleMs: 3_000 });
+    assertSafe(r, 'cut off', 'castor');
+    assert.equal(r.afterByNode['pollux'], undefined, 'the cut-off pollux acknowledged nothing sent after the fault');
+    await fault.heal();
+    await settled('castor', 'pollux', 90_000);
+    console.log(`# pollux after heal: rewind reports ${JSON.stringify(rewindReports('pollux'))}`);
+  });
+
+  it('the standby dies (fallback): writes resume on the primary once SOLO is recorded; it comes back and streams', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('standby power loss (fallback)', 'castor', () => powerLoss(b, 'pollux'));
+    assertSafe(r, 'standby death', 'castor');
+    await powerOn(fault);
+    await settled('castor', 'pollux');
+  });
+
+  it('`pgbeat standby` on the primary hands over and reports it; `pgbeat takeover` brings it back', async () => {
+    let out = '';
+    const s = await trial('pgbeat standby', 'pollux', async () => {
+      const at = Date.now();
+      const c = pgbeatCommand('castor', 'standby');
+      out = c.out;
+      assert.equal(c.status, 0, c.out);
+      return { name: 'standby', node: 'castor', at, heal: async () => undefined };
+    });
+    console.log(`# pgbeat standby said: ${out.trim()}`);
+    assert.match(out, /pollux holds the service/);
+    assertSafe(s.r, 'standby', 'pollux');
+    await settled('pollux', 'castor');
+    const t = await trial('pgbeat takeover', 'castor', async () => {
+      const at = Date.now();
+      const c = pgbeatCommand('castor', 'takeover');
+      out = c.out;
+      assert.equal(c.status, 0, c.out);
+      return { name: 'takeover', node: 'castor', at, heal: async () => undefined };
+    });
+    console.log(`# pgbeat takeover said: ${out.trim()}`);
+    assert.match(out, /castor holds the service/);
+    assertSafe(t.r, 'takeover', 'castor');
+    await settled('castor', 'pollux');
+  });
+
+  it('the primary\'s postmaster crashes: restarted in place, writes resume on the same node', async () => {
+    const b = bed!;
+    const { r } = await trial('postmaster crash', 'castor', () => postmasterCrash(b, 'castor'));
+    assertSafe(r, 'postmaster crash', 'castor');
+    await settled('castor', 'pollux');
+  });
+
+  it('the postmaster keeps crashing: after the restarts the service fails over to pollux', async () => {
+    const b = bed!;
+    const { r } = await trial('postmaster crashing again and again', 'pollux', async () => {
+      const first = await postmasterCrash(b, 'castor');
+      for (let i = 0; i < 6 && inRecovery(b.nodes.pollux) === 't'; i++) {
+        await waitUntil(() => inRecovery(b.nodes.castor) !== undefined || inRecovery(b.nodes.pollux) === 'f', { timeoutMs: 20_000, stepMs: 100 });
+        if (inRecovery(b.nodes.pollux) === 'f') break;
+        await postmasterCrash(b, 'castor').catch(() => undefined);
+      }
+      return first;
+    }, { waitMs: 60_000 });
+    assertSafe(r, 'repeated crash', 'pollux');
+  });
+});
+void other;
