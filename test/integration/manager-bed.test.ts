@@ -42,9 +42,21 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
   await b.stopClients();
   const r = b.report(fault.at);
   console.log(`# ${formatTrial(`pgbeat, ${title}`, r).split('\n').join('\n# ')}`);
+  console.log(`# where the time went (pgbeat log lines, ms after the fault):\n${timeline(fault.at, fault.at + (r.gapMs ?? 5_000) + 300).map((l) => `#   ${l}`).join('\n')}`);
   gaps.push(`${title}: gap ${r.gapMs} ms, lost ${r.lost.length}, two primaries acknowledging ${r.twoAcknowledgingMs} ms`);
   return { r, fault };
 };
+
+/** Both daemons' log lines between `from` and `to` (ms since the epoch), as "+ms node line", in time order. */
+const timeline = (from: number, to: number): string[] => (['castor', 'pollux'] as const).flatMap((n) => {
+  const file = join(bed!.base, `${n}-pgbeat.out`);
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+  return lines.flatMap((l) => {
+    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (.*)$/.exec(l);
+    const t = m ? Date.parse(m[1]!) : NaN;
+    return m && t >= from && t <= to ? [{ t, text: `+${String(t - from).padStart(5)} ${n.padEnd(6)} ${m[2]!.slice(0, 160)}` }] : [];
+  });
+}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i, all) => all.length <= 40 || i < 40);
 
 const assertSafe = (r: TrialReport, title: string, to: NodeName): void => {
   assert.deepEqual(r.lost, [], `${title}: no acknowledged write lost`);
