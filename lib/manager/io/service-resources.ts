@@ -45,9 +45,13 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
   };
   return {
     async follow() {
-      // Whatever an earlier run (or a stale primary) left started is stopped first: releases are idempotent.
+      // Whatever an earlier run (or a stale primary) left started is stopped first: releases are
+      // idempotent. A running PostgreSQL is demoted (a standby stays as it is); one that does not run
+      // is "stopped" (a no-op that succeeds even on an empty data directory, which demote refuses).
+      const snap = o.probe ? await o.probe.refresh() : undefined;
+      const stopDatabase = snap !== undefined && snap.postmaster !== 'running';
       for (const g of [...o.groups].reverse()) {
-        const r = await o.resources.release(g, { stopDatabase: false });
+        const r = await o.resources.release(g, { stopDatabase });
         if (r.verdict !== 'done') return fail(r.sentence);
       }
       for (const g of o.groups) {
