@@ -43,6 +43,11 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
   const r = b.report(fault.at);
   console.log(`# ${formatTrial(`pgbeat, ${title}`, r).split('\n').join('\n# ')}`);
   console.log(`# where the time went (pgbeat log lines, ms after the fault):\n${timeline(fault.at, fault.at + (r.gapMs ?? 5_000) + 300).map((l) => `#   ${l}`).join('\n')}`);
+  if ((r.gapMs ?? Infinity) > 1_500) {
+    // A slow trial: the writer's attempts around the fault, to tell the manager's time from the client's.
+    const around = b.writes().filter((w) => w.sent >= fault.at - 3_000 && w.sent <= fault.at + (r.gapMs ?? 10_000)).filter((w, i, all) => w.ack === undefined || i === 0 || all[i - 1]!.ack === undefined);
+    console.log(`# writer around the fault (ms after it; acknowledged runs shown by their first write):\n${around.slice(0, 30).map((w) => `#   sent +${w.sent - fault.at} ${w.ack !== undefined ? `ack +${w.ack - fault.at} by ${w.node}` : `failed +${(w.failed ?? 0) - fault.at}: ${w.error}`}`).join('\n')}`);
+  }
   gaps.push(`${title}: gap ${r.gapMs} ms, lost ${r.lost.length}, two primaries acknowledging ${r.twoAcknowledgingMs} ms`);
   return { r, fault };
 };

@@ -7,3 +7,6 @@ import type { CoreState } from './core-state.ts';
 /** true: keep the agent's duplicate-address probe; false: add the address at once (dad=false). */
 export const addressProbeNeeded = (s: Pick<CoreState, 'peer' | 'peerHb' | 'fencedPeerAt'>): boolean =>
   !(s.peer.dead || s.fencedPeerAt !== null || (s.peerHb !== null && !s.peerHb.holding));
+
+/** Whether the peer is known down (declared dead, its lease over, or fenced): a promotion need not ask it anything. */
+export const peerKnownDown = (s: Pick<CoreState, 'peer' | 'fencedPeerAt'>): boolean => s.peer.dead || s.fencedPeerAt !== null;

@@ -1,7 +1,7 @@
 // The daemon loop: feeds the core its inputs (ticks with a probe reading, heartbeats from every medium,
 // witness replies, action outcomes, operator commands) one at a time, and carries out its effects in
 // order, persisting the agreed state before anything that follows it.
-import { addressProbeNeeded } from '../core/address-probe.ts';
+import { addressProbeNeeded, peerKnownDown } from '../core/address-probe.ts';
 import type { AgreedState } from '../core/agreed-state.ts';
 import type { CoreConfig } from '../core/core-config.ts';
 import { initCoreState, type CoreState } from '../core/core-state.ts';
@@ -98,7 +98,7 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   const runOp = (a: ResourceOp): Promise<OpResult> => {
     switch (a.op) {
       case 'follow': return d.resources.follow();
-      case 'take': return d.resources.take(a.syncStandby, () => (d.clock.now() < leaseUntil ? leaseUntil : -Infinity), addressProbeNeeded(s));
+      case 'take': return d.resources.take(a.syncStandby, () => (d.clock.now() < leaseUntil ? leaseUntil : -Infinity), { dad: addressProbeNeeded(s), peerDown: peerKnownDown(s) });
       case 'release': return d.resources.release(a.urgent);
       case 'setSync': return d.resources.setSync(a.syncStandby);
       case 'stop': return d.resources.stop();

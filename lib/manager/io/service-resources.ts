@@ -15,6 +15,8 @@ export interface ServiceResourcesOptions {
   /** The local instance, for synchronous_standby_names (null: no postgresql resource). */
   target: PgTarget | null;
   clock: Clock;
+  /** The other node's name. */
+  peer: string;
 }
 
 const fail = (reason: string): OpResult => ({ ok: false, reason });
@@ -60,7 +62,7 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       }
       return { ok: true };
     },
-    async take(syncStandby, leaseUntil, dad) {
+    async take(syncStandby, leaseUntil, { dad, peerDown }) {
       // The lease is checked right before the promotion and right before each address is added.
       const guard = (): string | null => (o.clock.now() >= leaseUntil() ? 'the lease ended' : null);
       if (guard() !== null) return fail('the lease ended before the promotion');
@@ -70,7 +72,7 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       // standby between the promote and the set after it. A failure here is retried after the promote.
       if (standbyRunning) await setSync(syncStandby).catch(() => undefined);
       for (const g of o.groups) {
-        const r = await o.resources.take(g, { standbyRunning, dad }, guard);
+        const r = await o.resources.take(g, { standbyRunning, dad, notify: false, peerDown: peerDown ? o.peer : undefined }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
       }
       return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));

@@ -58,7 +58,7 @@ const noDatabase = (inner: ServiceResources): { resources: ServiceResources; pro
   return {
     resources: {
       follow: () => inner.follow().then(after('standby')),
-      take: (s, lease, dad) => inner.take(s, lease, dad).then(after('primary')),
+      take: (s, lease, o) => inner.take(s, lease, o).then(after('primary')),
       release: (u) => inner.release(u).then(after('standby')).then((r) => ({ ...r, lsn: 0, timeline: 1 })),
       setSync: async () => ({ ok: true, lsn: 0 }),
       stop: () => inner.stop().then(after('standby')),
@@ -97,7 +97,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     } });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
-  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock });
+  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock, peer: cfg.peer });
   const stand = probe === null ? noDatabase(service) : null;
   const counted = countOps(stand?.resources ?? service);
   const daemon = await startDaemon({

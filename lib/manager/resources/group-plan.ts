@@ -5,7 +5,7 @@ import type { GroupConfig, ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
 import { OCF_RUNNING_MASTER, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import { instanceName, metaEnv } from './invocation.ts';
-import { isPostgresqlResource, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
+import { isPostgresqlResource, peersWithout, postgresqlParams, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
 
 /**
  * What a failed step means. abort: stop the plan (and give up what it started); retry-then-fence:
@@ -87,7 +87,15 @@ export interface BringUpOptions {
   dad?: boolean | undefined;
   /** Mark the promote and every address start as guarded (the take is bound to the lease). */
   guarded?: boolean | undefined;
+  /** The peer is known down: the promotion does not ask it where it stands (postgresql-resource.ts peersWithout). */
+  peerDown?: string | undefined;
 }
+
+// The promote with the peer known down: the agent's peers without it (postgresql-resource.ts peersWithout).
+const withPeerDown = (s: PlanStep, r: ResourceSpec, peerDown: string | undefined): PlanStep => {
+  const peers = postgresqlParams(r)['peers'];
+  return peerDown === undefined || peers === undefined ? s : { ...s, env: { ...s.env, OCF_RESKEY_peers: peersWithout(peers, peerDown) } };
+};
 
 /** The steps that bring resource `i` up where the group runs: start, or for postgresql start (standby, idempotent) and promote. */
 const bringUp = (i: number, r: ResourceSpec, c: ClusterView, o: BringUpOptions = {}): PlanStep[] => {
@@ -102,7 +110,7 @@ const bringUp = (i: number, r: ResourceSpec, c: ClusterView, o: BringUpOptions =
   return [
     ...(o.standbyRunning ? [] : [step(i, r, 'start', 'abort')]),
     ...(notifying ? [notify(i, r, 'pre', c, stopped)] : []),
-    guard(promote(i, r, c, stopped)),
+    guard(withPeerDown(promote(i, r, c, stopped), r, o.peerDown)),
     ...(notifying ? [notify(i, r, 'post', c, stopped)] : []),
   ];
 };

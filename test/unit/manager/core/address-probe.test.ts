@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressProbeNeeded } from '../../../../lib/manager/core/address-probe.ts';
+import { addressProbeNeeded, peerKnownDown } from '../../../../lib/manager/core/address-probe.ts';
 import type { CoreState } from '../../../../lib/manager/core/core-state.ts';
 
 type S = Parameters<typeof addressProbeNeeded>[0];
@@ -17,3 +17,9 @@ const cases: { name: string; s: S; probe: boolean }[] = [
 for (const c of cases) {
   test(`addressProbeNeeded: ${c.name} -> ${c.probe}`, () => assert.equal(addressProbeNeeded(c.s), c.probe));
 }
+
+test('peerKnownDown: dead or fenced, not merely released', () => {
+  assert.equal(peerKnownDown({ peer: peer(true), fencedPeerAt: null }), true);
+  assert.equal(peerKnownDown({ peer: peer(false), fencedPeerAt: 3 }), true);
+  assert.equal(peerKnownDown({ peer: peer(false), fencedPeerAt: null }), false);
+});

@@ -7,6 +7,7 @@ import { parseNotification } from '../../../../lib/ocf/notify.ts';
 import { effectiveMode } from '../../../../lib/postgresql/run-mode.ts';
 import { defaultResolveOptions, resolveInvocation } from '../../../../lib/manager/resources/invocation.ts';
 import { stoppedPeers } from '../../../../lib/postgresql/stopped-peers.ts';
+import { peersWithout } from '../../../../lib/manager/resources/postgresql-resource.ts';
 
 const v1 = (name: string, ...args: string[]): ResourceSpec => ({ kind: 'v1', name, args, text: [name, ...args].join('::') });
 const PG: ResourceSpec = { kind: 'ocf', provider: 'pgbeat', type: 'postgresql', params: { pgdata: '/pg' }, text: 'ocf:pgbeat:postgresql::pgdata=/pg' };
@@ -75,6 +76,22 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
   },
   { name: 'restart on the standby side: only postgresql', plan: restartPlan(G, 0, false, C), shape: 'stop0 start0', reason: /restart/ },
 ];
+test('peersWithout drops the named node from the agent\'s peers value, whatever its case and blanks', () => {
+  for (const [peers, node, want] of [
+    ['castor=192.0.2.11,pollux=192.0.2.12', 'castor', 'pollux=192.0.2.12'],
+    [' castor=192.0.2.11 , Pollux=192.0.2.12:5433 ', 'pollux', 'castor=192.0.2.11'],
+    ['castor=192.0.2.11', 'castor', ''],
+    ['castor=192.0.2.11', 'gamma', 'castor=192.0.2.11'],
+  ] as const) assert.equal(peersWithout(peers, node), want, `${peers} without ${node}`);
+});
+
+test('take with the peer known down: the promotion alone gets peers without it', () => {
+  const pg: ResourceSpec = { ...PG, params: { pgdata: '/pg', peers: 'node1=192.0.2.1,node2=192.0.2.2' } } as ResourceSpec;
+  const p = takePlan(group(pg, IP), C, { peerDown: 'node1', notify: false });
+  assert.deepEqual(p.steps.map((s) => `${s.action}:${s.env?.['OCF_RESKEY_peers'] ?? '-'}`), ['start:-', 'promote:node2=192.0.2.2', 'start:-']);
+  assert.ok(takePlan(group(pg, IP), C).steps.every((s) => s.env?.['OCF_RESKEY_peers'] === undefined), 'peers untouched when the peer is not known down');
+});
+
 test('take bound to the lease: the promote and the address start are guarded, nothing else; dad=false reaches OCF addresses only', () => {
   const p = takePlan(group(PG, IP, v1('IPaddr', '192.0.2.11'), APP), C, { guarded: true, dad: false, notify: false });
   assert.deepEqual(p.steps.map((s) => `${s.action}${s.index}${s.guarded ? '!' : ''}`), ['start0', 'promote0!', 'start1!', 'start2!', 'start3']);
