@@ -36,7 +36,10 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
   await sleep(1_000);
   const fault = await inject();
   const resumed = await b.waitForWritesOn(to, fault.at, o.waitMs ?? 30_000);
-  if (!resumed) await b.stopClients();
+  if (!resumed) {
+    await b.stopClients();
+    console.log(`# ${title}: no write on ${to}; pgbeat log lines since the fault:\n${timeline(fault.at, Date.now()).map((l) => `#   ${l}`).join('\n')}`);
+  }
   assert.ok(resumed, `${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
   await sleep(o.settleMs ?? 1_000);
   await b.stopClients();
@@ -61,7 +64,7 @@ const timeline = (from: number, to: number): string[] => (['castor', 'pollux'] a
     const t = m ? Date.parse(m[1]!) : NaN;
     return m && t >= from && t <= to ? [{ t, text: `+${String(t - from).padStart(5)} ${n.padEnd(6)} ${m[2]!.slice(0, 160)}` }] : [];
   });
-}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i, all) => all.length <= 40 || i < 40);
+}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i) => i < 60);
 
 const assertSafe = (r: TrialReport, title: string, to: NodeName): void => {
   assert.deepEqual(r.lost, [], `${title}: no acknowledged write lost`);
