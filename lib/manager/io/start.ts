@@ -90,7 +90,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
-  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: config.maxRestarts ?? 3,
+  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: config.maxRestarts ?? 3, coreOwnsDatabase: true,
     onRun: (r) => {
       book.record(r);
       if (!(r.ok && (r.step.action === 'monitor' || r.step.action === 'status'))) log(r.ok ? 'info' : 'warn', `${r.step.what}: ${r.ok ? 'ok' : `failed (code ${r.result.code}${r.result.reason ? `: ${r.result.reason}` : ''})`} in ${Math.round(r.result.durationMs)} ms`);

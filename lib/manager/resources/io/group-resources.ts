@@ -8,6 +8,7 @@ import { dropAddressesPlan, monitorPlan, preparePlan, releasePlan, restartPlan, 
 import { judgeMonitor, recoveryDecision, type MonitorVerdict } from '../monitor-verdict.ts';
 import type { PlanOutcome, StepRun } from '../plan-outcome.ts';
 import { executePlan } from './plan-executor.ts';
+import { isPostgresqlResource } from '../postgresql-resource.ts';
 
 /** What the daemon configures. */
 export interface GroupResourcesOptions {
@@ -24,13 +25,19 @@ export interface GroupResourcesOptions {
   retryDelayMs?: number | undefined;
   /** Every finished action (one log line each). */
   onRun?: ((run: StepRun) => void) | undefined;
+  /**
+   * The core owns the postgresql resource where the group is held (it sees the probe, restarts in
+   * place or hands over by the agreed state): a failed postgresql monitor there is 'deferred', never
+   * restarted here, so two restarts never race.
+   */
+  coreOwnsDatabase?: boolean | undefined;
 }
 
 /** One check of a group: healthy; or restarted in place (with that outcome); or the group must fail over. */
 export interface CheckOutcome {
   verdict: MonitorVerdict;
   /** healthy, restarted (in place, done), fail-over (restart limit reached or the restart failed and gave the group up), needs-fencing. */
-  result: 'healthy' | 'restarted' | 'fail-over' | 'needs-fencing';
+  result: 'healthy' | 'restarted' | 'fail-over' | 'needs-fencing' | 'deferred';
   restart?: PlanOutcome | undefined;
   /** Restarts made so far for this group. */
   restarts: number;
@@ -100,6 +107,10 @@ export const createGroupResources = (o: GroupResourcesOptions): GroupResources =
       const round = await executePlan(monitorPlan(g, held, o.monitorIntervalMs), g, exec);
       const verdict = judgeMonitor(g.key, round.runs);
       if (verdict.healthy) return { verdict, result: 'healthy', restarts: restarts.get(g.key) ?? 0, sentence: verdict.sentence };
+      const failed = g.resources[verdict.failedIndex];
+      if (o.coreOwnsDatabase && held && failed !== undefined && isPostgresqlResource(failed)) {
+        return { verdict, result: 'deferred', restarts: restarts.get(g.key) ?? 0, sentence: `${verdict.sentence}; left to the core (it restarts or hands over by the agreed state)` };
+      }
       return recover(g, held, verdict);
     }),
     restartNow: (g, index, held, why) => serial(g, () =>
