@@ -75,7 +75,7 @@ const assertSafe = (r: TrialReport, title: string, to: NodeName): void => {
 /** Waits until `primary` holds the VIP alone and `standby` streams from it. */
 const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000): Promise<void> => {
   const b = bed!;
-  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 250 });
+  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 1_000 });
   assert.ok(ok, `${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
 };
 
