@@ -66,8 +66,13 @@ export interface OpResult {
 export interface ServiceResources {
   /** PostgreSQL runs as a standby of the peer (a stale primary stopped and rewound); nothing else runs. */
   follow(): Promise<OpResult>;
-  /** Promote (or start as primary) with synchronous_standby_names = syncStandby, then start the groups; no promotion and no address at or after `leaseUntil()`. */
-  take(syncStandby: string | null, leaseUntil: () => number): Promise<OpResult>;
+  /**
+   * Promote (or start as primary) with synchronous_standby_names = syncStandby, then start the groups;
+   * no promotion and no address at or after `leaseUntil()`; `dad` false: add addresses without the
+   * duplicate-address probe (the peer is known not to hold them, core/address-probe.ts); `peerDown`:
+   * the peer is known down, the promotion does not ask it where it stands.
+   */
+  take(syncStandby: string | null, leaseUntil: () => number, o: { dad: boolean; peerDown: boolean }): Promise<OpResult>;
   /** Stop the groups right to left and PostgreSQL cleanly; `urgent`: drop the addresses first, at once. */
   release(urgent: boolean): Promise<OpResult>;
   /** Set synchronous_standby_names on the primary (empty for null) and reload. */

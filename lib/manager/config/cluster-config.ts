@@ -69,6 +69,8 @@ export interface ClusterConfig {
   fence: Record<string, string>;
   /** Interval of the full resource monitor. */
   monitorIntervalMs: number;
+  /** Restarts in place before failing over (`max_restarts`; default 3). */
+  maxRestarts?: number | undefined;
   /** Timeouts by action name (start, stop, monitor, promote, demote, notify) and of the fence command (fence). */
   actionTimeoutsMs: Record<string, number>;
   groups: GroupConfig[];

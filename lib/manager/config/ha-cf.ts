@@ -99,6 +99,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
   let autoFailback: 'on' | 'off' | 'legacy' | undefined;
   let cluster = 'pgbeat';
   let monitorIntervalMs = DEFAULT_MONITOR_INTERVAL_MS;
+  let maxRestarts: number | undefined;
   let witness: { host: string; port: number } | undefined;
   let logfacility: string | undefined;
   let logfile: string | undefined;
@@ -310,6 +311,14 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
         if (ms !== undefined) monitorIntervalMs = ms;
         return;
       }
+      case 'max_restarts': {
+        if (values.length !== 1 || !/^\d{1,3}$/.test(values[0]!)) {
+          p.error(line, `max_restarts takes a whole number from 0 to 999, got ${JSON.stringify(rest)}`);
+          return;
+        }
+        maxRestarts = Number(values[0]);
+        return;
+      }
       case 'action_timeout': {
         const [action, value, ...extra] = values;
         if (!action || !value || extra.length > 0) {
@@ -375,7 +384,7 @@ export const parseHaCf = (text: string, file: string): { settings: HaCfSettings;
     settings: {
       nodes, cluster, keepaliveMs, warntimeMs, deadtimeMs, initdeadMs, udpport, media,
       autoFailback: autoFailback ?? 'legacy', ping, logfacility, logfile, debugfile, witness, fence, fenceLines,
-      monitorIntervalMs, actionTimeoutsMs, haEnv,
+      monitorIntervalMs, maxRestarts, actionTimeoutsMs, haEnv,
     },
     problems: p.items,
   };

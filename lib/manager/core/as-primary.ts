@@ -10,15 +10,11 @@ export const asPrimary = (d: Draft): void => {
   const { s, cfg } = d;
   const a = s.agreed;
   if (!s.holding) return takeRule(d);
-  if (s.pg !== null && s.pg.role !== 'primary') {
-    say(d, 'warn', 'PostgreSQL no longer runs as primary under the service: releasing the groups, then taking them again.');
-    startOp(d, { kind: 'release', purpose: 'stale' }, (id) => ({ op: 'release', id, urgent: false }));
-    return;
-  }
   const peerHb = s.peerHb;
   const peerAlive = !s.peer.dead && peerHb !== null;
   const myTl = s.pg?.timeline ?? null;
   const peerHealthy = peerAlive && !peerHb.leaving && isHealthyStandby(peerHb.pg, myTl);
+  if (s.pg !== null && s.pg.role !== 'primary') return restartRule(d, peerHealthy);
   // Handover: operator standby, the peer's takeover request, auto_failback.
   const wants = s.command === 'standby' || (peerAlive && peerHb.wantsService);
   const failback = cfg.autoFailback !== 'off' && cfg.preferred === cfg.peer && peerHealthy && a.sync === cfg.peer;
@@ -37,6 +33,27 @@ export const asPrimary = (d: Draft): void => {
   }
   if (a.sync === null) return soloDuties(d, peerHealthy);
   return syncDuties(d, peerAlive);
+};
+
+/**
+ * PostgreSQL stopped running as primary under the service (crashed): restart it in place (release,
+ * then the take rule takes again), up to maxRestarts times within restartWindowMs; past that, hand
+ * the service to the peer when it is the synchronous standby and streams (it has every acknowledged
+ * commit); else restart again (a SOLO primary's commits exist nowhere else).
+ */
+const restartRule = (d: Draft, peerHealthy: boolean): void => {
+  const { s, cfg } = d;
+  const window = cfg.restartWindowMs ?? 300_000;
+  s.restartsAt = s.restartsAt.filter((t) => s.now - t < window);
+  if (s.restartsAt.length >= (cfg.maxRestarts ?? 3) && peerHealthy && s.agreed.sync === cfg.peer) {
+    say(d, 'warn', `PostgreSQL stopped running as primary again (${s.restartsAt.length} restarts in ${Math.round(window / 1000)} s): handing the service to ${cfg.peer}, the synchronous standby.`);
+    s.restartsAt = [];
+    startOp(d, { kind: 'release', purpose: 'handover' }, (id) => ({ op: 'release', id, urgent: false }));
+    return;
+  }
+  s.restartsAt = [...s.restartsAt, s.now];
+  say(d, 'warn', `PostgreSQL no longer runs as primary under the service: releasing the groups, then taking them again (restart ${s.restartsAt.length}).`);
+  startOp(d, { kind: 'release', purpose: 'stale' }, (id) => ({ op: 'release', id, urgent: false }));
 };
 
 /** Take the service we are recorded primary of, with a lease (witness) or the peer's agreement (none). */

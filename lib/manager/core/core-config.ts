@@ -51,6 +51,13 @@ export interface CoreConfig {
   witnessTimeoutMs: number;
   /** How long to wait before retrying a failed resource action or fence. */
   retryMs: number;
+  /**
+   * PostgreSQL found not running as primary under the service (a crashed postmaster) is restarted in
+   * place this many times within restartWindowMs; the next time the service goes to the synchronous
+   * standby instead (when there is one that streams; otherwise it is restarted again).
+   */
+  maxRestarts?: number | undefined;
+  restartWindowMs?: number | undefined;
   unsafe?: UnsafePolicy | undefined;
 }
 
@@ -101,6 +108,7 @@ export const coreConfigFrom = (cluster: ClusterConfig, self: string, linkNames: 
     neverSolo: userSyncMode(cluster) === 'strict',
     autoFailback: cluster.autoFailback,
     preferred: cluster.groups[0]?.preferredNode ?? null,
+    maxRestarts: cluster.maxRestarts ?? 3,
     ...deriveTimings(cluster.keepaliveMs, cluster.deadtimeMs),
   };
 };

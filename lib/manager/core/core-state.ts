@@ -67,6 +67,8 @@ export interface CoreState {
   standbyUnhealthySince: number | null;
   /** Primary: since when the preferred peer has been an eligible standby (auto_failback). */
   failbackReadySince: number | null;
+  /** Primary: when PostgreSQL was restarted in place under the service (crashed), newest last. */
+  restartsAt: number[];
   /** When a release record naming a successor was first seen (handover timeout). */
   releaseSeenAt: number | null;
   command: Command | null;
@@ -108,6 +110,7 @@ export const initCoreState = (cfg: CoreConfig, now: number, persisted: AgreedSta
   lastSyncHealthyAt: now,
   standbyUnhealthySince: null,
   failbackReadySince: null,
+  restartsAt: [],
   releaseSeenAt: persisted?.released !== undefined ? now : null,
   command: null,
   wantsServiceUntil: -Infinity,

@@ -175,8 +175,11 @@ const onResourceDone = (d: Draft, r: Extract<Input, { kind: 'resourceDone' }>): 
       s.holding = false;
       s.syncTarget = undefined;
       say(d, 'info', `Released the service (${op.purpose}).`);
-      if ((op.purpose === 'handover' || op.purpose === 'shutdown') && s.agreed.primary === cfg.self && r.lsn !== undefined && r.timeline !== undefined) {
-        releaseNow(d, { timeline: r.timeline, lsn: r.lsn });
+      if ((op.purpose === 'handover' || op.purpose === 'shutdown') && s.agreed.primary === cfg.self) {
+        // A position is needed only by a successor that is not the synchronous standby; after a crash
+        // the instance may report none, and then only the synchronous standby may take.
+        if (r.lsn !== undefined && r.timeline !== undefined) releaseNow(d, { timeline: r.timeline, lsn: r.lsn });
+        else if (s.agreed.sync === cfg.peer) releaseNow(d, { timeline: s.pg?.timeline ?? 0, lsn: Number.MAX_SAFE_INTEGER });
       }
       break;
     case 'setSync':

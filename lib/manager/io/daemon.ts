@@ -1,6 +1,7 @@
 // The daemon loop: feeds the core its inputs (ticks with a probe reading, heartbeats from every medium,
 // witness replies, action outcomes, operator commands) one at a time, and carries out its effects in
 // order, persisting the agreed state before anything that follows it.
+import { addressProbeNeeded, peerKnownDown } from '../core/address-probe.ts';
 import type { AgreedState } from '../core/agreed-state.ts';
 import type { CoreConfig } from '../core/core-config.ts';
 import { initCoreState, type CoreState } from '../core/core-state.ts';
@@ -52,6 +53,8 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   let leaseUntil = d.cfg.witness ? -Infinity : Infinity;
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
+  // The core's latest warning: why a command moved nothing, when it did not wait on anything.
+  let lastWarning: string | null = null;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((r) => { finish = r; });
 
@@ -69,7 +72,10 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
 
   const apply = async (e: Effect): Promise<void> => {
     switch (e.kind) {
-      case 'log': d.log(e.level, e.sentence); return;
+      case 'log':
+        if (e.level === 'warn' || e.level === 'crit') lastWarning = e.sentence;
+        d.log(e.level, e.sentence);
+        return;
       case 'persist': await d.store.save(e.state); return;
       case 'lease': leaseUntil = e.until; return;
       case 'send': {
@@ -97,7 +103,7 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   const runOp = (a: ResourceOp): Promise<OpResult> => {
     switch (a.op) {
       case 'follow': return d.resources.follow();
-      case 'take': return d.resources.take(a.syncStandby, () => (d.clock.now() < leaseUntil ? leaseUntil : -Infinity));
+      case 'take': return d.resources.take(a.syncStandby, () => (d.clock.now() < leaseUntil ? leaseUntil : -Infinity), { dad: addressProbeNeeded(s), peerDown: peerKnownDown(s) });
       case 'release': return d.resources.release(a.urgent);
       case 'setSync': return d.resources.setSync(a.syncStandby);
       case 'stop': return d.resources.stop();
@@ -131,6 +137,7 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
 
   const command = async (c: Command, waitMs: number): Promise<string> => {
     const before = s.holding;
+    lastWarning = null;
     enqueue(() => ({ kind: 'command', now: d.clock.now(), command: c }));
     await queue;
     const deadline = d.clock.now() + waitMs;
@@ -139,7 +146,8 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
       if (c === 'standby' && before && !s.holding && s.agreed.primary !== d.cfg.self && s.peerHb?.holding) return `${d.cfg.peer} holds the service now.`;
       if (c === 'takeover' && s.holding) return `${d.cfg.self} holds the service now.`;
       if (c === 'shutdown' && s.finished) return 'Stopped.';
-      if (c !== 'shutdown' && s.command === null && s.holding === before && s.waiting !== null && d.clock.now() > deadline - waitMs + 2 * d.cfg.deadtimeMs) return `Nothing moved: ${s.waiting}`;
+      const reason = s.waiting ?? lastWarning;
+      if (c !== 'shutdown' && s.command === null && s.holding === before && reason !== null && d.clock.now() > deadline - waitMs + 2 * d.cfg.deadtimeMs) return `Nothing moved: ${reason}`;
     }
     return `Nothing moved within ${waitMs} ms (${s.holding ? 'this node holds the service' : 'this node does not hold the service'}).`;
   };

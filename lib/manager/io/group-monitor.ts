@@ -20,6 +20,7 @@ export const startGroupMonitor = (o: {
     for (const g of o.groups) {
       const r = await o.resources.check(g, true);
       if (r.result === 'healthy') continue;
+      if (r.result === 'deferred') { o.log('info', `Group ${g.key}: ${r.sentence}`); continue; }
       o.log(r.result === 'restarted' ? 'info' : 'warn', `Group ${g.key}: ${r.sentence}`);
       if (r.result === 'fail-over' || r.result === 'needs-fencing') {
         o.log('warn', `Group ${g.key} cannot run here: handing the service to the peer.`);

@@ -15,6 +15,8 @@ export interface ServiceResourcesOptions {
   /** The local instance, for synchronous_standby_names (null: no postgresql resource). */
   target: PgTarget | null;
   clock: Clock;
+  /** The other node's name. */
+  peer: string;
 }
 
 const fail = (reason: string): OpResult => ({ ok: false, reason });
@@ -25,9 +27,9 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
     const snap = o.probe ? await o.probe.refresh() : undefined;
     return { ok: true, lsn: snap?.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap?.timeline };
   };
-  const releaseAll = async (stopDatabase: boolean): Promise<OpResult> => {
+  const releaseAll = async (stopDatabase: boolean, urgent = false): Promise<OpResult> => {
     for (const g of [...o.groups].reverse()) {
-      const r = await o.resources.release(g, { stopDatabase });
+      const r = await o.resources.release(g, { stopDatabase, urgent });
       if (r.verdict !== 'done') return fail(r.sentence);
     }
     return position();
@@ -45,9 +47,13 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
   };
   return {
     async follow() {
-      // Whatever an earlier run (or a stale primary) left started is stopped first: releases are idempotent.
+      // Whatever an earlier run (or a stale primary) left started is stopped first: releases are
+      // idempotent. A running PostgreSQL is demoted (a standby stays as it is); one that does not run
+      // is "stopped" (a no-op that succeeds even on an empty data directory, which demote refuses).
+      const snap = o.probe ? await o.probe.refresh() : undefined;
+      const stopDatabase = snap !== undefined && snap.postmaster !== 'running';
       for (const g of [...o.groups].reverse()) {
-        const r = await o.resources.release(g, { stopDatabase: false });
+        const r = await o.resources.release(g, { stopDatabase });
         if (r.verdict !== 'done') return fail(r.sentence);
       }
       for (const g of o.groups) {
@@ -56,17 +62,22 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       }
       return { ok: true };
     },
-    async take(syncStandby, leaseUntil) {
-      // The lease is checked before the promotion; the executor offers no hook before the address (see README).
-      if (o.clock.now() >= leaseUntil()) return fail('the lease ended before the promotion');
+    async take(syncStandby, leaseUntil, { dad, peerDown }) {
+      // The lease is checked right before the promotion and right before each address is added.
+      const guard = (): string | null => (o.clock.now() >= leaseUntil() ? 'the lease ended' : null);
+      if (guard() !== null) return fail('the lease ended before the promotion');
       const standbyRunning = o.probe?.snapshot().role === 'standby';
+      // synchronous_standby_names in force from the promotion's first moment (ALTER SYSTEM works in
+      // recovery; the setting bites once promoted): no commit is acknowledged without the agreed
+      // standby between the promote and the set after it. A failure here is retried after the promote.
+      if (standbyRunning) await setSync(syncStandby).catch(() => undefined);
       for (const g of o.groups) {
-        const r = await o.resources.take(g, { standbyRunning });
+        const r = await o.resources.take(g, { standbyRunning, dad, notify: false, peerDown: peerDown ? o.peer : undefined }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
       }
       return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
     },
-    release: (urgent) => releaseAll(urgent),
+    release: (urgent) => releaseAll(urgent, urgent),
     setSync: (standby) => setSync(standby).catch((e: unknown) => fail((e as Error).message)),
     stop: () => releaseAll(true),
   };

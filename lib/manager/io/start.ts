@@ -34,7 +34,7 @@ import { serveDaemonMetrics } from '../metrics/io/daemon-metrics.ts';
 /** Where the daemon keeps its agreed state and generation by default. */
 export const STATE_DIR = '/var/lib/pgbeat';
 
-const log = (level: string, line: string): void => { console.log(`${level}: ${line}`); };
+const log = (level: string, line: string): void => { console.log(`${new Date().toISOString()} ${level}: ${line}`); };
 
 /** The local PostgreSQL of the groups (the postgresql resource's pgdata, socket, port and user). */
 const localPg = (groups: readonly GroupConfig[]): { pgdata: string; target: PgTarget; osUser: string } | null => {
@@ -58,7 +58,7 @@ const noDatabase = (inner: ServiceResources): { resources: ServiceResources; pro
   return {
     resources: {
       follow: () => inner.follow().then(after('standby')),
-      take: (s, lease) => inner.take(s, lease).then(after('primary')),
+      take: (s, lease, o) => inner.take(s, lease, o).then(after('primary')),
       release: (u) => inner.release(u).then(after('standby')).then((r) => ({ ...r, lsn: 0, timeline: 1 })),
       setSync: async () => ({ ok: true, lsn: 0 }),
       stop: () => inner.stop().then(after('standby')),
@@ -90,10 +90,14 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
-  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: 3, onRun: (r) => book.record(r) });
+  const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: config.maxRestarts ?? 3, coreOwnsDatabase: true,
+    onRun: (r) => {
+      book.record(r);
+      if (!(r.ok && (r.step.action === 'monitor' || r.step.action === 'status'))) log(r.ok ? 'info' : 'warn', `${r.step.what}: ${r.ok ? 'ok' : `failed (code ${r.result.code}${r.result.reason ? `: ${r.result.reason}` : ''})`} in ${Math.round(r.result.durationMs)} ms`);
+    } });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
-  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock });
+  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock, peer: cfg.peer });
   const stand = probe === null ? noDatabase(service) : null;
   const counted = countOps(stand?.resources ?? service);
   const daemon = await startDaemon({

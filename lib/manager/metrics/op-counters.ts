@@ -30,7 +30,7 @@ export const countOps = (inner: ServiceResources): CountedResources => {
   return {
     resources: {
       follow: () => counted('follow', inner.follow()),
-      take: (s, lease) => counted('take', inner.take(s, lease)),
+      take: (s, lease, o) => counted('take', inner.take(s, lease, o)),
       release: (u) => counted('release', inner.release(u)),
       setSync: (s) => counted('setSync', inner.setSync(s)),
       stop: () => counted('stop', inner.stop()),

@@ -5,7 +5,7 @@ import type { GroupConfig, ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
 import { OCF_RUNNING_MASTER, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import { instanceName, metaEnv } from './invocation.ts';
-import { isPostgresqlResource, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
+import { isPostgresqlResource, peersWithout, postgresqlParams, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
 
 /**
  * What a failed step means. abort: stop the plan (and give up what it started); retry-then-fence:
@@ -27,6 +27,8 @@ export interface PlanStep {
   onFailure: FailurePolicy;
   /** For logs: "promote postgresql_var_lib_pg". */
   what: string;
+  /** The executor asks its guard (the lease) right before this step and aborts the plan when it refuses. */
+  guarded?: true | undefined;
 }
 
 /** The kinds of plan. */
@@ -46,6 +48,9 @@ export interface ClusterView {
   node: string;
   nodes: readonly string[];
 }
+
+/** Whether `r` is a service address (IPaddr, IPaddr2, written OCF or v1 / bare IP). */
+export const isAddressResource = (r: ResourceSpec): boolean => /^IPaddr2?$/.test(r.kind === 'ocf' ? r.type : r.name);
 
 const label = (r: ResourceSpec): string => (isPostgresqlResource(r) ? instanceName(r) : r.text);
 
@@ -75,17 +80,37 @@ export interface BringUpOptions {
   standbyRunning?: boolean | undefined;
   notify?: boolean | undefined;
   stoppedPeers?: readonly string[] | undefined;
+  /**
+   * false: add OCF addresses without the duplicate-address probe (dad=false): the peer is known not to
+   * hold them (dead, fenced, or it released the service). Default: the agent's own setting.
+   */
+  dad?: boolean | undefined;
+  /** Mark the promote and every address start as guarded (the take is bound to the lease). */
+  guarded?: boolean | undefined;
+  /** The peer is known down: the promotion does not ask it where it stands (postgresql-resource.ts peersWithout). */
+  peerDown?: string | undefined;
 }
+
+// The promote with the peer known down: the agent's peers without it (postgresql-resource.ts peersWithout).
+const withPeerDown = (s: PlanStep, r: ResourceSpec, peerDown: string | undefined): PlanStep => {
+  const peers = postgresqlParams(r)['peers'];
+  return peerDown === undefined || peers === undefined ? s : { ...s, env: { ...s.env, OCF_RESKEY_peers: peersWithout(peers, peerDown) } };
+};
 
 /** The steps that bring resource `i` up where the group runs: start, or for postgresql start (standby, idempotent) and promote. */
 const bringUp = (i: number, r: ResourceSpec, c: ClusterView, o: BringUpOptions = {}): PlanStep[] => {
+  const guard = (s: PlanStep): PlanStep => (o.guarded ? { ...s, guarded: true } : s);
+  if (isAddressResource(r)) {
+    const env = o.dad === false && r.kind === 'ocf' ? { OCF_RESKEY_dad: 'false' } : undefined;
+    return [guard(step(i, r, 'start', 'abort', [OCF_SUCCESS], env))];
+  }
   if (!isPostgresqlResource(r)) return [step(i, r, 'start', 'abort')];
   const notifying = o.notify !== false;
   const stopped = o.stoppedPeers ?? [];
   return [
     ...(o.standbyRunning ? [] : [step(i, r, 'start', 'abort')]),
     ...(notifying ? [notify(i, r, 'pre', c, stopped)] : []),
-    promote(i, r, c, stopped),
+    guard(withPeerDown(promote(i, r, c, stopped), r, o.peerDown)),
     ...(notifying ? [notify(i, r, 'post', c, stopped)] : []),
   ];
 };
@@ -102,10 +127,28 @@ export const takePlan = (g: GroupConfig, c: ClusterView, o: BringUpOptions = {})
   return { kind: 'take', group: g.key, steps, reason: `take ${g.key} on ${c.node}: ${names(steps) || 'nothing to start'}, left to right` };
 };
 
-/** Release the group: resources right to left; postgresql is demoted to a standby unless `stopDatabase`. */
-export const releasePlan = (g: GroupConfig, opts: { stopDatabase?: boolean } = {}): GroupPlan => {
-  const steps = g.resources.map((r, i) => bringDown(i, r, opts.stopDatabase === true)).reverse();
-  return { kind: 'release', group: g.key, steps, reason: `release ${g.key}: ${names(steps) || 'nothing to stop'}, right to left` };
+/** How a group is released: stopDatabase (stop postgresql, not demote); addressFirst (the addresses go before anything else). */
+export interface ReleaseOptions {
+  stopDatabase?: boolean | undefined;
+  /** The lease is ending: clients must lose the service address before anything slower runs. */
+  addressFirst?: boolean | undefined;
+}
+
+/**
+ * Release the group: resources right to left; postgresql is demoted to a standby unless
+ * `stopDatabase`. addressFirst: the addresses go first, whatever their place in the group.
+ */
+export const releasePlan = (g: GroupConfig, opts: ReleaseOptions = {}): GroupPlan => {
+  const all = g.resources.map((r, i) => bringDown(i, r, opts.stopDatabase === true)).reverse();
+  const steps = opts.addressFirst ? [...all.filter((s) => isAddressResource(s.resource)), ...all.filter((s) => !isAddressResource(s.resource))] : all;
+  const order = opts.addressFirst ? 'addresses first, then right to left' : 'right to left';
+  return { kind: 'release', group: g.key, steps, reason: `release ${g.key}: ${names(steps) || 'nothing to stop'}, ${order}` };
+};
+
+/** Only the group's addresses down (the urgent part of a release, run at once even beside another action). */
+export const dropAddressesPlan = (g: GroupConfig): GroupPlan => {
+  const steps = g.resources.map((r, i) => [i, r] as const).filter(([, r]) => isAddressResource(r)).reverse().map(([i, r]) => bringDown(i, r, true));
+  return { kind: 'release', group: g.key, steps, reason: `drop the addresses of ${g.key}: ${names(steps) || 'none'}` };
 };
 
 /** On the node that does not hold the group: run postgresql as a standby (the promotable start); nothing else. */

@@ -124,3 +124,13 @@ export const promoteActionMeta = (n: Omit<PromoteNotice, 'type'>): Record<string
   const { notify_type: _t, notify_operation: _o, notify_key_type: _kt, notify_key_operation: _ko, ...lists } = promoteNotifyMeta({ ...n, type: 'pre' });
   return lists;
 };
+
+/**
+ * The agent's `peers` value without `node` ("a=host,b=host" -> "a=host"): what the manager passes to
+ * a promotion when it knows that peer is down (dead past its lease, or fenced), so the agent does
+ * not spend its connect timeout asking a dead machine where it stands. The core's proof stands in for
+ * that answer: it promotes only a node the agreed state names synchronous, which holds every
+ * acknowledged commit.
+ */
+export const peersWithout = (peers: string, node: string): string =>
+  peers.split(',').map((p) => p.trim()).filter((p) => p !== '' && p.split('=')[0]!.trim().toLowerCase() !== node.toLowerCase()).join(',');

@@ -4,10 +4,11 @@
 // as heartbeat runs one resource action at a time); different groups proceed independently.
 import type { GroupConfig } from '../../config/cluster-config.ts';
 import type { ResourceRunner } from '../../ports.ts';
-import { monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type BringUpOptions, type ClusterView } from '../group-plan.ts';
+import { dropAddressesPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type BringUpOptions, type ClusterView } from '../group-plan.ts';
 import { judgeMonitor, recoveryDecision, type MonitorVerdict } from '../monitor-verdict.ts';
 import type { PlanOutcome, StepRun } from '../plan-outcome.ts';
 import { executePlan } from './plan-executor.ts';
+import { isPostgresqlResource } from '../postgresql-resource.ts';
 
 /** What the daemon configures. */
 export interface GroupResourcesOptions {
@@ -24,13 +25,19 @@ export interface GroupResourcesOptions {
   retryDelayMs?: number | undefined;
   /** Every finished action (one log line each). */
   onRun?: ((run: StepRun) => void) | undefined;
+  /**
+   * The core owns the postgresql resource where the group is held (it sees the probe, restarts in
+   * place or hands over by the agreed state): a failed postgresql monitor there is 'deferred', never
+   * restarted here, so two restarts never race.
+   */
+  coreOwnsDatabase?: boolean | undefined;
 }
 
 /** One check of a group: healthy; or restarted in place (with that outcome); or the group must fail over. */
 export interface CheckOutcome {
   verdict: MonitorVerdict;
   /** healthy, restarted (in place, done), fail-over (restart limit reached or the restart failed and gave the group up), needs-fencing. */
-  result: 'healthy' | 'restarted' | 'fail-over' | 'needs-fencing';
+  result: 'healthy' | 'restarted' | 'fail-over' | 'needs-fencing' | 'deferred';
   restart?: PlanOutcome | undefined;
   /** Restarts made so far for this group. */
   restarts: number;
@@ -39,10 +46,17 @@ export interface CheckOutcome {
 
 /** The resource side of the daemon. */
 export interface GroupResources {
-  /** Starts the group here (left to right; postgresql promoted). Verdicts: done, hand-over, needs-fencing. */
-  take(g: GroupConfig, o?: BringUpOptions): Promise<PlanOutcome>;
-  /** Stops the group here (right to left; postgresql demoted unless stopDatabase). Verdicts: done, needs-fencing. */
-  release(g: GroupConfig, o?: { stopDatabase?: boolean }): Promise<PlanOutcome>;
+  /**
+   * Starts the group here (left to right; postgresql promoted). With `guard`, the promote and every
+   * address start run only while it answers null (the lease). Verdicts: done, hand-over, needs-fencing.
+   */
+  take(g: GroupConfig, o?: BringUpOptions, guard?: () => string | null): Promise<PlanOutcome>;
+  /**
+   * Stops the group here (right to left; postgresql demoted unless stopDatabase). urgent: the
+   * addresses are dropped at once, even while another action of the group runs, then the rest with
+   * the addresses first. Verdicts: done, needs-fencing.
+   */
+  release(g: GroupConfig, o?: { stopDatabase?: boolean; urgent?: boolean }): Promise<PlanOutcome>;
   /** Where the group is not held: postgresql runs as a standby. Verdicts: done, failed. */
   prepare(g: GroupConfig): Promise<PlanOutcome>;
   /** One monitoring round; a failure is restarted in place up to maxRestarts times, then the answer is fail-over. */
@@ -75,19 +89,28 @@ export const createGroupResources = (o: GroupResourcesOptions): GroupResources =
   };
 
   return {
-    take: (g, bringUp) => serial(g, () => {
+    take: (g, bringUp, guard) => serial(g, () => {
       restarts.delete(g.key);
-      return executePlan(takePlan(g, o.cluster, bringUp), g, exec);
+      return executePlan(takePlan(g, o.cluster, { ...bringUp, guarded: guard !== undefined }), g, { ...exec, guard });
     }),
-    release: (g, opts) => serial(g, () => {
-      restarts.delete(g.key);
-      return executePlan(releasePlan(g, opts), g, exec);
-    }),
+    release: async (g, opts = {}) => {
+      // Outside the queue: clients lose the address now, not after a promote or monitor in progress.
+      const dropped = opts.urgent ? await executePlan(dropAddressesPlan(g), g, exec) : undefined;
+      const rest = await serial(g, () => {
+        restarts.delete(g.key);
+        return executePlan(releasePlan(g, { stopDatabase: opts.stopDatabase, addressFirst: opts.urgent }), g, exec);
+      });
+      return dropped?.verdict === 'needs-fencing' && rest.verdict === 'done' ? dropped : rest;
+    },
     prepare: (g) => serial(g, () => executePlan(preparePlan(g), g, exec)),
     check: (g, held) => serial(g, async () => {
       const round = await executePlan(monitorPlan(g, held, o.monitorIntervalMs), g, exec);
       const verdict = judgeMonitor(g.key, round.runs);
       if (verdict.healthy) return { verdict, result: 'healthy', restarts: restarts.get(g.key) ?? 0, sentence: verdict.sentence };
+      const failed = g.resources[verdict.failedIndex];
+      if (o.coreOwnsDatabase && held && failed !== undefined && isPostgresqlResource(failed)) {
+        return { verdict, result: 'deferred', restarts: restarts.get(g.key) ?? 0, sentence: `${verdict.sentence}; left to the core (it restarts or hands over by the agreed state)` };
+      }
       return recover(g, held, verdict);
     }),
     restartNow: (g, index, held, why) => serial(g, () =>

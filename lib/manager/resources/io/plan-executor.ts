@@ -19,6 +19,8 @@ export interface ExecutorOptions {
   retryDelayMs?: number | undefined;
   /** Told of every finished call (for the log line per action). */
   onRun?: ((run: StepRun) => void) | undefined;
+  /** Asked right before every guarded step: null to go on, or why the plan must stop (the lease ended). */
+  guard?: (() => string | null) | undefined;
 }
 
 const runStep = async (s: PlanStep, attempt: number, o: ExecutorOptions): Promise<StepRun> => {
@@ -35,14 +37,24 @@ const runStep = async (s: PlanStep, attempt: number, o: ExecutorOptions): Promis
   return run;
 };
 
+const refusedRun = (s: PlanStep, why: string, o: ExecutorOptions): StepRun => {
+  const run: StepRun = { step: s, attempt: 1, result: { code: OCF_ERR_GENERIC, timedOut: false, durationMs: 0, reason: `not run: ${why}` }, ok: false };
+  o.onRun?.(run);
+  return run;
+};
+
 /** Runs `plan` for group `g`; the give-up plan after an abort is run (and reported) too. */
 export const executePlan = async (plan: GroupPlan, g: GroupConfig, o: ExecutorOptions): Promise<PlanOutcome> => {
   const runs: StepRun[] = [];
   const attempted: PlanStep[] = [];
   let fencing: StepRun | undefined;
   for (const s of plan.steps) {
-    attempted.push(s);
-    let run = await runStep(s, 1, o);
+    // A refused step never ran: the give-up plan does not count it as attempted.
+    const refused = s.guarded ? o.guard?.() ?? null : null;
+    if (refused === null) attempted.push(s);
+    let run = refused === null
+      ? await runStep(s, 1, o)
+      : refusedRun(s, refused, o);
     runs.push(run);
     if (run.ok || s.onFailure === 'ignore') continue;
     if (s.onFailure === 'retry-then-fence') {

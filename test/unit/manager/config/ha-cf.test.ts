@@ -33,7 +33,7 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
     'node Alpha, BETA', 'auto_failback on', 'ping 198.51.100.254', 'logfacility local0', 'logfile /var/log/pgbeat.log',
     'debugfile /var/log/pgbeat.debug', 'cluster lab1', 'witness 198.51.100.3:7000', 'fence beta /usr/local/sbin/fence-node beta --hard',
     'fence alpha /usr/local/sbin/fence-node alpha', 'monitor_interval 5', 'action_timeout start 90', 'action_timeout monitor 2500ms', 'action_timeout fence 15',
-    'crm off',
+    'max_restarts 2', 'crm off',
   ].join('\n'));
   assert.deepEqual(r.problems.map(formatProblem), ['ha.cf:13: notice: ping nodes are kept for status only: both sides of a partition can see them, so they do not arbitrate (see witness)']);
   const s = r.settings;
@@ -46,6 +46,7 @@ test('parseHaCf reads a full pgbeat ha.cf in order: udpport before ucast, baud b
     { kind: 'serial', device: '/dev/ttyS0', baud: 115_200, at: 'ha.cf:10' },
   ]);
   assert.equal(s.autoFailback, 'on');
+  assert.equal(s.maxRestarts, 2);
   assert.deepEqual(s.ping, ['198.51.100.254']);
   assert.deepEqual([s.logfacility, s.logfile, s.debugfile, s.cluster], ['local0', '/var/log/pgbeat.log', '/var/log/pgbeat.debug', 'lab1']);
   assert.deepEqual(s.witness, { host: '198.51.100.3', port: 7000 });
@@ -97,6 +98,7 @@ const bad: [string, string, string[]][] = [
   ['a fence given twice', `${BASE}fence beta a\nfence beta b\n`, ['ha.cf:5: fence for beta is given twice (first at line 4)']],
   ['a witness with a bad port', `${BASE}witness 198.51.100.3:99999\n`, ['ha.cf:4: witness takes one host[:port] (IPv4 address or host name), got "198.51.100.3:99999"']],
   ['an unknown action timeout', `${BASE}action_timeout reload 10\n`, ['ha.cf:4: action_timeout: unknown action "reload" (start, stop, monitor, promote, demote, notify, fence)']],
+  ['a bad max_restarts', `${BASE}max_restarts -1\n`, ['ha.cf:4: max_restarts takes a whole number from 0 to 999, got "-1"']],
   ['a bad monitor_interval', `${BASE}monitor_interval 5s\n`, ['ha.cf:4: monitor_interval "5s" is not a time: give seconds (2, 1.5) or milliseconds (500ms); heartbeat rejects "s" and other units']],
   ['autojoin any', `${BASE}autojoin any\n`, ['ha.cf:4: autojoin any conflicts with v1 resource management (heartbeat refuses it too): the nodes are the ones listed']],
   ['a node name that is too long or has odd characters', `node ${'a'.repeat(65)} b/c\nbcast eth0\nauto_failback on\n`, [`ha.cf:1: node name "${'a'.repeat(65)}" is not a node name (letters, digits, _ . -, at most 64)`, 'ha.cf:1: node name "b/c" is not a node name (letters, digits, _ . -, at most 64)', 'ha.cf: no node listed: name both nodes (node <name> <name>), as uname -n prints them']],

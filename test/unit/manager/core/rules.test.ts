@@ -127,3 +127,26 @@ test('a standby whose takeover question is open at the witness vouches for no le
   const asking = { ...base, witness: { ...base.witness, cas: { id: 3, request: { expect: 2, next: { epoch: 3, primary: 'beta', sync: null } }, sentAt: 9990, purpose: 'take' as const } } };
   assert.equal(ackOf(asking), null, 'no ack while its own takeover may be granted');
 });
+
+test('a crashed primary is restarted in place up to maxRestarts times in the window, then handed to a streaming synchronous standby, never to a SOLO one', () => {
+  const cfg = { ...cfgFor('alpha', { witness: true }), maxRestarts: 2, restartWindowMs: 60_000 };
+  const stoppedPg: PgReport = { role: 'stopped', timeline: 1, flushedLsn: 0, replayedLsn: 0, streaming: false, syncFlushedLsn: null };
+  const streamingStandby: PgReport = { ...standbyPg, streaming: true };
+  const peerHb = { from: 'beta', seq: 5, incarnation: 1, state: SYNC_BETA, holding: false, pg: streamingStandby, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  const base = { holding: true, syncTarget: 'beta', pg: stoppedPg, leaseUntil: 10_400, heardAt: 9990, peerHb } satisfies Partial<CoreState> & { heardAt?: number };
+  const cases: { name: string; agreed: AgreedState; o?: Partial<CoreState>; want: string[]; says: RegExp; restarts: number }[] = [
+    { name: 'first crash: restart in place', agreed: SYNC_BETA, want: ['resource:release'], says: /taking them again \(restart 1\)/, restarts: 1 },
+    { name: 'second crash: restart in place', agreed: SYNC_BETA, o: { restartsAt: [5_000] }, want: ['resource:release'], says: /restart 2/, restarts: 2 },
+    { name: 'third crash within the window: hand over to the synchronous standby', agreed: SYNC_BETA, o: { restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /handing the service to beta/, restarts: 0 },
+    { name: 'older restarts fall out of the window: restart in place', agreed: SYNC_BETA, o: { restartsAt: [-60_000, 8_000] }, want: ['resource:release'], says: /restart 2/, restarts: 2 },
+    { name: 'SOLO: the peer lacks commits, restart in place again', agreed: SOLO_ALPHA, o: { syncTarget: null, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+    { name: 'peer not streaming: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: standbyPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+  ];
+  for (const c of cases) {
+    const r = tick(cfg, situation(cfg, c.agreed, { ...base, ...c.o }));
+    assert.deepEqual(kinds(r.effects), c.want, c.name);
+    assert.match(r.sentence, c.says, c.name);
+    assert.equal(r.state.restartsAt.length, c.restarts, c.name);
+    assert.equal(r.state.op?.purpose, /handing/.test(c.name) || /hand over/.test(c.name) ? 'handover' : 'stale', c.name);
+  }
+});

@@ -128,7 +128,7 @@ test('newResourceBook() keeps a row per configured resource and counts actions b
 test('countOps() counts each operation by outcome, a rejection as failed', async () => {
   const ok = async () => ({ ok: true });
   const c = countOps({ follow: ok, take: async () => ({ ok: false, reason: 'x' }), release: ok, setSync: ok, stop: async () => { throw new Error('boom'); } });
-  await c.resources.take(null, () => 0);
+  await c.resources.take(null, () => 0, { dad: true, peerDown: false });
   await c.resources.release(true);
   await c.resources.release(false);
   await assert.rejects(c.resources.stop(), /boom/);

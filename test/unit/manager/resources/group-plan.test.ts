@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GroupConfig, ResourceSpec } from '../../../../lib/manager/config/cluster-config.ts';
-import { giveUpPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type GroupPlan } from '../../../../lib/manager/resources/group-plan.ts';
+import { dropAddressesPlan, giveUpPlan, monitorPlan, preparePlan, releasePlan, restartPlan, takePlan, type GroupPlan } from '../../../../lib/manager/resources/group-plan.ts';
 import { parseContext } from '../../../../lib/ocf/context.ts';
 import { parseNotification } from '../../../../lib/ocf/notify.ts';
 import { effectiveMode } from '../../../../lib/postgresql/run-mode.ts';
 import { defaultResolveOptions, resolveInvocation } from '../../../../lib/manager/resources/invocation.ts';
 import { stoppedPeers } from '../../../../lib/postgresql/stopped-peers.ts';
+import { peersWithout } from '../../../../lib/manager/resources/postgresql-resource.ts';
 
 const v1 = (name: string, ...args: string[]): ResourceSpec => ({ kind: 'v1', name, args, text: [name, ...args].join('::') });
 const PG: ResourceSpec = { kind: 'ocf', provider: 'pgbeat', type: 'postgresql', params: { pgdata: '/pg' }, text: 'ocf:pgbeat:postgresql::pgdata=/pg' };
@@ -47,6 +48,15 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
     policies: 'retry-then-fence retry-then-fence retry-then-fence',
     reason: /release .*: stop app::x, stop ocf:pgbeat:IPaddr::ip=192.0.2.10, demote postgresql_pg, right to left/,
   },
+  {
+    name: 'urgent release (lease ending) with the database first in the group: the address goes first all the same',
+    plan: releasePlan(group(PG, IP, APP), { stopDatabase: true, addressFirst: true }),
+    shape: 'stop1 stop2 stop0',
+    reason: /addresses first, then right to left/,
+  },
+  { name: 'urgent release with two addresses: both first, right to left', plan: releasePlan(group(IP, PG, v1('IPaddr', '192.0.2.11')), { addressFirst: true }), shape: 'stop2 stop0 demote1', reason: /addresses first/ },
+  { name: 'the urgent part alone: only the addresses', plan: dropAddressesPlan(G), shape: 'stop1', reason: /drop the addresses of .*: stop ocf:pgbeat:IPaddr/ },
+  { name: 'the urgent part of a group without an address: nothing', plan: dropAddressesPlan(group(PG, APP)), shape: '', reason: /: none/ },
   { name: 'release with stopDatabase: postgresql stopped', plan: releasePlan(G, { stopDatabase: true }), shape: 'stop2 stop1 stop0', reason: /stop postgresql_pg/ },
   { name: 'prepare: only postgresql, started as a standby', plan: preparePlan(G), shape: 'start0', policies: 'abort', reason: /as a standby/ },
   { name: 'prepare without a database: nothing', plan: preparePlan(group(IP)), shape: '', reason: /nothing runs before the group is taken/ },
@@ -66,6 +76,30 @@ const cases: { name: string; plan: GroupPlan; shape: string; policies?: string; 
   },
   { name: 'restart on the standby side: only postgresql', plan: restartPlan(G, 0, false, C), shape: 'stop0 start0', reason: /restart/ },
 ];
+test('peersWithout drops the named node from the agent\'s peers value, whatever its case and blanks', () => {
+  for (const [peers, node, want] of [
+    ['castor=192.0.2.11,pollux=192.0.2.12', 'castor', 'pollux=192.0.2.12'],
+    [' castor=192.0.2.11 , Pollux=192.0.2.12:5433 ', 'pollux', 'castor=192.0.2.11'],
+    ['castor=192.0.2.11', 'castor', ''],
+    ['castor=192.0.2.11', 'gamma', 'castor=192.0.2.11'],
+  ] as const) assert.equal(peersWithout(peers, node), want, `${peers} without ${node}`);
+});
+
+test('take with the peer known down: the promotion alone gets peers without it', () => {
+  const pg: ResourceSpec = { ...PG, params: { pgdata: '/pg', peers: 'node1=192.0.2.1,node2=192.0.2.2' } } as ResourceSpec;
+  const p = takePlan(group(pg, IP), C, { peerDown: 'node1', notify: false });
+  assert.deepEqual(p.steps.map((s) => `${s.action}:${s.env?.['OCF_RESKEY_peers'] ?? '-'}`), ['start:-', 'promote:node2=192.0.2.2', 'start:-']);
+  assert.ok(takePlan(group(pg, IP), C).steps.every((s) => s.env?.['OCF_RESKEY_peers'] === undefined), 'peers untouched when the peer is not known down');
+});
+
+test('take bound to the lease: the promote and the address start are guarded, nothing else; dad=false reaches OCF addresses only', () => {
+  const p = takePlan(group(PG, IP, v1('IPaddr', '192.0.2.11'), APP), C, { guarded: true, dad: false, notify: false });
+  assert.deepEqual(p.steps.map((s) => `${s.action}${s.index}${s.guarded ? '!' : ''}`), ['start0', 'promote0!', 'start1!', 'start2!', 'start3']);
+  assert.deepEqual(p.steps.map((s) => s.env?.['OCF_RESKEY_dad'] ?? '-'), ['-', '-', 'false', '-', '-']);
+  const plain = takePlan(G, C);
+  assert.ok(plain.steps.every((s) => s.guarded === undefined && s.env?.['OCF_RESKEY_dad'] === undefined), 'no guard, no dad override unless asked');
+});
+
 for (const c of cases) {
   test(`group plan, ${c.name}`, () => {
     assert.equal(shape(c.plan), c.shape);

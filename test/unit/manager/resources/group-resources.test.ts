@@ -79,3 +79,12 @@ test('actions on one group never overlap: a check asked during a take waits for 
   }
   assert.deepEqual(calls.filter((c) => c.startsWith('>')).map((c) => c.split(' ')[0]), ['>start', '>notify', '>promote', '>notify', '>start', '>monitor', '>status', '>stop', '>demote']);
 });
+
+test('check with the core owning the database: a failed postgresql monitor where held is deferred, nothing restarted', async () => {
+  const { runner, calls } = scripted((key) => (key === 'monitor postgresql' ? 7 : 0));
+  const r = createGroupResources({ runner, cluster: { node: 'node1', nodes: ['node1', 'node2'] }, timeoutsMs: { monitor: 5_000 }, monitorIntervalMs: 7_000, maxRestarts: 2, retryDelayMs: 0, coreOwnsDatabase: true });
+  const out = await r.check(G, true);
+  assert.equal(out.result, 'deferred');
+  assert.match(out.sentence, /left to the core/);
+  assert.ok(calls.every((c) => /^[<>](monitor|status) /.test(c)), `only checks ran: ${calls.join(', ')}`);
+});

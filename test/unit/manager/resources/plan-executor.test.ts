@@ -93,3 +93,20 @@ test('a runner that throws (against its contract) is a failed step, not a crash'
   assert.equal(out.verdict, 'hand-over');
   assert.match(out.sentence, /the runner threw: boom/);
 });
+
+test('take bound to the lease: the guard is asked before the promote and before the address; a lapse there gives up what started', async () => {
+  for (const [lapsedAfter, expected] of [
+    [0, ['start postgresql']],
+    [1, ['start postgresql', 'promote postgresql', 'demote postgresql']],
+    [9, ['start postgresql', 'promote postgresql', 'start IPaddr', 'start app']],
+  ] as const) {
+    const { runner, calls } = scripted({});
+    let asked = 0;
+    const guard = (): string | null => (asked++ >= lapsedAfter ? 'the lease ended' : null);
+    const out = await executePlan(takePlan(G, C, { guarded: true, notify: false }), G, { ...opts(runner), guard });
+    assert.deepEqual(calls, expected, `lease lapsing after ${lapsedAfter} guarded step(s)`);
+    assert.equal(asked, Math.min(lapsedAfter + 1, 2));
+    assert.equal(out.verdict, lapsedAfter === 9 ? 'done' : 'hand-over');
+    if (lapsedAfter !== 9) assert.match(out.sentence, /the lease ended/);
+  }
+});

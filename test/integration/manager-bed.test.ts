@@ -1,0 +1,213 @@
+// test: exclusive (installs the agents into /usr/lib/ocf and runs pgbeat cluster daemons)
+// pgbeat on the shared bed (test/helpers/bed/): castor and pollux with PostgreSQL 15 (primary + sync
+// standby, sync_mode=fallback), the VIP, a witness, a client writing through the VIP every 20 ms and a
+// prober on each node looking for two primaries acknowledging writes. Trials in sequence on one bed;
+// each prints the checker's report (gap = fault -> first acknowledged write through the VIP) and
+// asserts: no acknowledged write lost, never two primaries acknowledging writes, the right node after.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { installIntoSystem } from '../helpers/install.ts';
+import { waitUntil } from '../helpers/lab-node.ts';
+import { PG_BINDIR } from '../helpers/pg.ts';
+import { buildBed, type Bed } from '../helpers/bed/bed.ts';
+import { pgbeatBin, pgbeatEngine } from '../helpers/bed/engines/pgbeat.ts';
+import { isolate, linkDown, postmasterCrash, powerLoss, type Fault } from '../helpers/bed/faults.ts';
+import { formatTrial, type TrialReport } from '../helpers/bed/report.ts';
+import { inRecovery, streamsFrom } from '../helpers/bed/sql.ts';
+import type { NodeName } from '../helpers/bed/topology.ts';
+
+const missing = ['/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
+  .filter((f) => !existsSync(f));
+
+let bed: Bed | undefined;
+let install: ReturnType<typeof installIntoSystem> | undefined;
+const gaps: string[] = [];
+
+const other = (n: NodeName): NodeName => (n === 'castor' ? 'pollux' : 'castor');
+const configDir = (n: NodeName): string => join(bed!.base, `${n}-ha.d`);
+
+/** Runs the clients around a fault until `to` acknowledges writes again; prints and returns the report. */
+const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, o: { settleMs?: number; waitMs?: number; resumeAfterMs?: number } = {}): Promise<{ r: TrialReport; fault: Fault }> => {
+  const b = bed!;
+  await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
+  await sleep(1_000);
+  const fault = await inject();
+  const resumed = await b.waitForWritesOn(to, fault.at + (o.resumeAfterMs ?? 0), o.waitMs ?? 30_000);
+  if (!resumed) {
+    await b.stopClients();
+    console.log(`# ${title}: no write on ${to}; pgbeat log lines since the fault:\n${timeline(fault.at, Date.now()).map((l) => `#   ${l}`).join('\n')}`);
+  }
+  assert.ok(resumed, `${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
+  await sleep(o.settleMs ?? 1_000);
+  await b.stopClients();
+  const r = b.report(fault.at);
+  console.log(`# ${formatTrial(`pgbeat, ${title}`, r).split('\n').join('\n# ')}`);
+  console.log(`# where the time went (pgbeat log lines, ms after the fault):\n${timeline(fault.at, fault.at + (r.gapMs ?? 5_000) + 300).map((l) => `#   ${l}`).join('\n')}`);
+  if ((r.gapMs ?? Infinity) > 1_500) {
+    // A slow trial: the writer's attempts around the fault, to tell the manager's time from the client's.
+    const around = b.writes().filter((w) => w.sent >= fault.at - 3_000 && w.sent <= fault.at + (r.gapMs ?? 10_000)).filter((w, i, all) => w.ack === undefined || i === 0 || all[i - 1]!.ack === undefined);
+    console.log(`# writer around the fault (ms after it; acknowledged runs shown by their first write):\n${around.slice(0, 30).map((w) => `#   sent +${w.sent - fault.at} ${w.ack !== undefined ? `ack +${w.ack - fault.at} by ${w.node}` : `failed +${(w.failed ?? 0) - fault.at}: ${w.error}`}`).join('\n')}`);
+  }
+  gaps.push(`${title}: gap ${r.gapMs} ms (longest silence ${r.outageMs} ms), lost ${r.lost.length}, two primaries acknowledging ${r.twoAcknowledgingMs} ms`);
+  return { r, fault };
+};
+
+/** Both daemons' log lines between `from` and `to` (ms since the epoch), as "+ms node line", in time order. */
+const timeline = (from: number, to: number): string[] => (['castor', 'pollux'] as const).flatMap((n) => {
+  const file = join(bed!.base, `${n}-pgbeat.out`);
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+  return lines.flatMap((l) => {
+    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (.*)$/.exec(l);
+    const t = m ? Date.parse(m[1]!) : NaN;
+    return m && t >= from && t <= to ? [{ t, text: `+${String(t - from).padStart(5)} ${n.padEnd(6)} ${m[2]!.slice(0, 160)}` }] : [];
+  });
+}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i) => i < 60);
+
+/**
+ * No acknowledged write lost, never two primaries acknowledging writes, and `to` took the first write
+ * sent after the fault (after a command the old primary may still take writes until it hands over:
+ * then `to` took writes after it, and the figure is the longest silence).
+ */
+const assertSafe = (r: TrialReport, title: string, to: NodeName, o: { command?: boolean } = {}): void => {
+  assert.deepEqual(r.lost, [], `${title}: no acknowledged write lost`);
+  assert.equal(r.twoAcknowledgingMs, 0, `${title}: never two primaries acknowledging writes`);
+  if (o.command) assert.ok((r.afterByNode[to] ?? 0) > 0, `${title}: ${to} took writes after the command`);
+  else assert.equal(r.after, to, `${title}: ${to} acknowledged the first write sent after the fault`);
+};
+
+/** Waits until `primary` holds the VIP alone and `standby` streams from it. */
+const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000): Promise<void> => {
+  const b = bed!;
+  const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 1_000 });
+  assert.ok(ok, `${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
+};
+
+/** `pgbeat status --json` on `n` (undefined when it does not answer). */
+const statusOf = (n: NodeName): { agreed?: { sync?: string | null; text?: string } } | undefined => {
+  const r = bed!.nodes[n].run([pgbeatBin(), 'status', '--json', '--config-dir', configDir(n)], { timeoutMs: 10_000 });
+  try {
+    return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const agreedSync = (n: NodeName): string | null | undefined => statusOf(n)?.agreed?.sync;
+const agreedText = (n: NodeName): string => statusOf(n)?.agreed?.text ?? 'unknown';
+
+/** A node powered on again after a power loss: links up, pgbeat booted. */
+const powerOn = async (fault: Fault): Promise<void> => {
+  await fault.heal();
+  await bed!.nodes[fault.node].start();
+};
+
+const pgbeatCommand = (n: NodeName, command: 'standby' | 'takeover'): { status: number | null; out: string } =>
+  bed!.nodes[n].run([pgbeatBin(), command, '--config-dir', configDir(n)], { timeoutMs: 60_000 });
+
+/** The rewind reports (pg_rewind's discard report) the agent wrote on `n` (host side of REPORT_DIR). */
+const rewindReports = (n: NodeName): string[] => {
+  const r = bed!.nodes[n].run(['sh', '-c', 'ls /var/lib/pgbeat-lab/log/ 2>/dev/null'], { timeoutMs: 5_000 });
+  return r.stdout.split('\n').filter((f) => /rewind/i.test(f));
+};
+
+describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallback)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
+  before(async () => {
+    install = installIntoSystem();
+    bed = await buildBed({ engine: pgbeatEngine({ syncMode: 'fallback' }), progress: (l) => console.log(`# bed: ${l}`) });
+  });
+
+  after(async () => {
+    console.log(`# gaps (fault -> first acknowledged write through the VIP):\n${gaps.map((g) => `#   ${g}`).join('\n')}`);
+    try {
+      for (const n of ['castor', 'pollux'] as const) {
+        const log = join(bed?.base ?? '/nonexistent', `${n}-pgbeat.out`);
+        if (existsSync(log) && process.env['PGBEAT_BED_LOGS']) console.log(`# ${n} pgbeat log:\n${readFileSync(log, 'utf8').split('\n').map((l) => `#   ${l}`).join('\n')}`);
+      }
+      const failed = await bed?.down();
+      assert.deepEqual(failed ?? [], [], 'down() undid everything');
+    } finally {
+      install?.restore();
+    }
+  });
+
+  it('castor loses power: pollux takes over; every acknowledged write is there; never two primaries; castor comes back as a standby', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('power loss of the primary', 'pollux', () => powerLoss(b, 'castor'));
+    assertSafe(r, 'power loss', 'pollux');
+    assert.equal(r.afterByNode['castor'], undefined);
+    await powerOn(fault);
+    await settled('pollux', 'castor');
+  });
+
+  it('the heartbeat link of the primary goes down: no failover, writes go on', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('heartbeat link down', 'pollux', () => linkDown(b, 'pollux', 'heartbeat'), { settleMs: 3_000 });
+    assertSafe(r, 'heartbeat link down', 'pollux');
+    assert.equal(r.afterByNode['castor'], undefined, 'castor never took writes');
+    assert.equal(inRecovery(b.nodes.castor), 't', 'castor is still a standby');
+    await fault.heal();
+  });
+
+  it('the primary is cut off from everything: it stops taking writes, castor takes over, nothing acknowledged is lost; on heal it is rewound and streams', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('primary cut off', 'castor', () => isolate(b, 'pollux'), { settleMs: 3_000 });
+    assertSafe(r, 'cut off', 'castor');
+    assert.equal(r.afterByNode['pollux'], undefined, 'the cut-off pollux acknowledged nothing sent after the fault');
+    await fault.heal();
+    await settled('castor', 'pollux', 90_000);
+    console.log(`# pollux after heal: rewind reports ${JSON.stringify(rewindReports('pollux'))}`);
+  });
+
+  it('the standby dies (fallback): writes resume on the primary once SOLO is recorded; it comes back and streams', async () => {
+    const b = bed!;
+    const { r, fault } = await trial('standby power loss (fallback)', 'castor', () => powerLoss(b, 'pollux'));
+    assertSafe(r, 'standby death', 'castor');
+    await powerOn(fault);
+    await settled('castor', 'pollux');
+  });
+
+  it('`pgbeat standby` on the primary hands over and reports it; `pgbeat takeover` brings it back', async () => {
+    let out = '';
+    const s = await trial('pgbeat standby', 'pollux', async () => {
+      const at = Date.now();
+      const c = pgbeatCommand('castor', 'standby');
+      out = c.out;
+      assert.equal(c.status, 0, c.out);
+      return { name: 'standby', node: 'castor', at, heal: async () => undefined };
+    });
+    console.log(`# pgbeat standby said: ${out.trim()}`);
+    assert.match(out, /pollux holds the service/);
+    assertSafe(s.r, 'standby', 'pollux', { command: true });
+    await settled('pollux', 'castor');
+    const t = await trial('pgbeat takeover', 'castor', async () => {
+      const at = Date.now();
+      const c = pgbeatCommand('castor', 'takeover');
+      out = c.out;
+      assert.equal(c.status, 0, c.out);
+      return { name: 'takeover', node: 'castor', at, heal: async () => undefined };
+    });
+    console.log(`# pgbeat takeover said: ${out.trim()}`);
+    assert.match(out, /castor holds the service/);
+    assertSafe(t.r, 'takeover', 'castor', { command: true });
+    await settled('castor', 'pollux');
+  });
+
+  it('the primary\'s postmaster crashes: restarted in place, writes resume on the same node', async () => {
+    const b = bed!;
+    // Backends outlive a killed postmaster for a moment: writes sent in the first second may still be
+    // acknowledged; the figure here is the longest silence.
+    const { r } = await trial('postmaster crash', 'castor', () => postmasterCrash(b, 'castor'), { resumeAfterMs: 1_000, settleMs: 2_000 });
+    assertSafe(r, 'postmaster crash', 'castor', { command: true });
+    assert.equal(r.afterByNode['pollux'], undefined, 'restarted in place: pollux took no write');
+    await settled('castor', 'pollux');
+  });
+
+  // Not yet passing: crashing castor again while its restart in place is still under way (a standby
+  // in crash recovery, then promoted) makes the take fail and retry rather than count restarts; the
+  // core's rule (max_restarts, then hand over to the streaming synchronous standby) is table-tested
+  // in test/unit/manager/core/rules.test.ts.
+  it.todo('the postmaster keeps crashing: after max_restarts restarts in place the service moves to pollux');
+});
+void other;
