@@ -15,7 +15,13 @@ import type { Clock, Fencer, Medium, OpResult, ServiceResources, Store, WitnessL
 import { REPLY_TYPE, REQUEST_TYPE, WITNESS_NAME, parseWitnessReply } from '../witness/witness-wire.ts';
 
 /** An authenticated, replay-checked packet (the codec's job), or null for a dropped frame. */
-export interface Received { from: string; type: string; body: Record<string, unknown> }
+export interface Received {
+  from: string;
+  type: string;
+  body: Record<string, unknown>;
+  /** A copy of a packet already received on another medium: it only tells that this medium works. */
+  duplicate: boolean;
+}
 
 /** Everything the daemon is wired to. */
 export interface DaemonDeps {
@@ -117,7 +123,7 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
       const hb = parseHeartbeat(p.from, p.body);
       if (typeof hb === 'string') { d.log('warn', `Dropped a heartbeat from ${p.from}: ${hb}`); return; }
       enqueue(() => ({ kind: 'heartbeat', now: d.clock.now(), link, hb }));
-    } else if (p.type === REPLY_TYPE && p.from === WITNESS_NAME) {
+    } else if (p.type === REPLY_TYPE && p.from === WITNESS_NAME && !p.duplicate) {
       const reply = parseWitnessReply(p.body);
       if (typeof reply === 'string') { d.log('warn', `Dropped a witness reply: ${reply}`); return; }
       enqueue(() => ({ kind: 'witnessReply', now: d.clock.now(), reply }));

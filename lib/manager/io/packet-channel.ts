@@ -26,8 +26,12 @@ export const packetChannel = (config: ClusterConfig, self: string, generation: n
     decode(frame) {
       const r = receiveFrame(rx, frame, { self, senders, clusterId, keys: config.auth.keys });
       rx = r.state;
-      if (r.verdict.kind === 'accept') return { from: r.verdict.packet.from, type: r.verdict.packet.type, body: r.verdict.packet.body };
-      if (r.verdict.cause !== 'duplicate' && r.verdict.cause !== 'own') onDrop(`Dropped a frame (${r.verdict.cause}): ${r.verdict.detail}`);
+      const v = r.verdict;
+      if (v.kind === 'accept') return { from: v.packet.from, type: v.packet.type, body: v.packet.body, duplicate: false };
+      // The same packet again, on another medium: authentic, so it proves that medium works (heartbeat
+      // sends every packet on every medium); the daemon uses it for the link's state only.
+      if (v.cause === 'duplicate' && v.packet) return { from: v.packet.from, type: v.packet.type, body: v.packet.body, duplicate: true };
+      if (v.cause !== 'duplicate' && v.cause !== 'own') onDrop(`Dropped a frame (${v.cause}): ${v.detail}`);
       return null;
     },
     drops: () => rx.drops,

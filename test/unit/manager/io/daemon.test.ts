@@ -75,3 +75,51 @@ test('two daemons bootstrap to one holder, and standby hands the service over', 
     await b.stop();
   }
 });
+
+test('every medium that carries the heartbeats is up, not only the fastest (copies on the slower ones are duplicates)', async () => {
+  const { assembleClusterConfig } = await import('../../../../lib/manager/config/assemble-config.ts');
+  const { packetChannel } = await import('../../../../lib/manager/io/packet-channel.ts');
+  const haCf = 'keepalive 50ms\ndeadtime 250ms\nwarntime 125ms\ninitdead 500ms\nucast eth0 192.0.2.1\nnode alpha beta\n';
+  const { config } = assembleClusterConfig({
+    haCf: { file: 'ha.cf', text: haCf },
+    haresources: { file: 'haresources', text: 'alpha dummy\n' },
+    authkeys: { file: 'authkeys', text: 'auth 1\n1 sha256 test-secret\n' },
+  });
+  assert.ok(config);
+  // Two links: 'fast' delivers at once, 'slow' delivers the same frames a little later.
+  const pairOf = (name: string, delayMs: number): [Medium, Medium] => {
+    const handlers: ((f: Uint8Array) => void)[][] = [[], []];
+    const make = (i: number): Medium => ({
+      name,
+      send: async (frame) => { setTimeout(() => { for (const h of handlers[1 - i]!) h(frame); }, delayMs); },
+      onFrame: (h) => { handlers[i]!.push(h); },
+      onStatus: () => undefined,
+      close: async () => undefined,
+    });
+    return [make(0), make(1)];
+  };
+  const [fa, fb] = pairOf('fast', 0);
+  const [sa, sb] = pairOf('slow', 5);
+  const links = ['fast', 'slow'];
+  const start = (self: string, peer: string, i: number, media: Medium[], n: ReturnType<typeof fakeNode>): Promise<Daemon> => {
+    const ch = packetChannel(config, self, 1, () => undefined);
+    return startDaemon({
+      cfg: { ...cfgOf(self, peer, i), links }, incarnation: 1, clock: { now: () => performance.now() }, store: n.store, media,
+      encode: (type, body, to) => ch.encode(type, body, to), decode: (f) => ch.decode(f),
+      witness: null, resources: n.resources, probe: n.probe, fencer: null, fenceTimeoutMs: 1000, log: () => undefined,
+    });
+  };
+  const a = await start('alpha', 'beta', 0, [fa, sa], fakeNode());
+  const b = await start('beta', 'alpha', 1, [fb, sb], fakeNode());
+  try {
+    // Longer than deadtime, so a link that only ever gets duplicates would have been declared dead.
+    await new Promise((r) => setTimeout(r, 600));
+    for (const d of [a, b]) {
+      const seen = Object.fromEntries(d.status().links.map((l) => [l.name, l.up]));
+      assert.deepEqual(seen, { fast: true, slow: true });
+    }
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+});
