@@ -45,8 +45,10 @@ export const resetAddresses = (bed: Bed, node: NodeName): void => {
  * again is nodes[node].start(), or bed.rejoin(node).
  */
 export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
-  const at = Date.now();
   setLinks(bed, node, ['service', 'heartbeat'], 'down');
+  // The fault's moment is when the node is off the network: a write answered while `ip` was still
+  // running was answered by a node that was still there.
+  const at = Date.now();
   await bed.nodes[node].kill();
   resetAddresses(bed, node);
   return { name: 'power loss', node, at, heal: once(async () => setLinks(bed, node, ['service', 'heartbeat'], 'up')) };
@@ -54,16 +56,16 @@ export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
 
 /** kill -9 of the node's postmaster (PID from postmaster.pid, signalled inside the node's PID namespace). */
 export const postmasterCrash = async (bed: Bed, node: NodeName): Promise<Fault> => {
-  const at = Date.now();
   const r = bed.nodes[node].run(['sh', '-c', `pid=$(head -1 ${PGDATA}/postmaster.pid) && [ -n "$pid" ] && kill -KILL "$pid"`], { timeoutMs: 10_000 });
   if (r.status !== 0) throw new Error(`could not kill the postmaster on ${node}: ${r.out}`);
+  const at = Date.now();
   return { name: 'postmaster crash', node, at, heal: async () => undefined };
 };
 
 /** One link of a node down (`ip link set down` in its namespace; the veth peer loses carrier too). */
 export const linkDown = async (bed: Bed, node: NodeName, link: 'service' | 'heartbeat'): Promise<Fault> => {
-  const at = Date.now();
   setLinks(bed, node, [link], 'down');
+  const at = Date.now();
   return { name: `${link} link down`, node, at, heal: once(async () => setLinks(bed, node, [link], 'up')) };
 };
 
@@ -76,8 +78,8 @@ export const serialDown = async (bed: Bed, node: NodeName = 'castor'): Promise<F
 
 /** Every link of a node cut: service LAN, heartbeat link and serial line; heal() restores all three. */
 export const isolate = async (bed: Bed, node: NodeName): Promise<Fault> => {
-  const at = Date.now();
   setLinks(bed, node, ['service', 'heartbeat'], 'down');
+  const at = Date.now();
   await bed.serial.down();
   return {
     name: 'isolated', node, at,
