@@ -126,3 +126,13 @@ export const rsyncExitMeaning = (code: number | undefined): string | undefined =
     default: return undefined;
   }
 };
+
+// What ssh itself prints when it fails; rsync then exits 255 or 12 depending on which pipe broke first.
+const SSH_FAILURE = /Permission denied \(|Host key verification failed|ssh: connect to host|ssh: Could not resolve|Connection closed by .* port|kex_exchange_identification|No such file or directory.*ssh/;
+
+/** The sentence for a failed rsync run: the disk or ssh named in its stderr, else its exit code. */
+export const rsyncFailureMeaning = (code: number | undefined, stderr: string): string | undefined => {
+  if (/No space left on device/.test(stderr)) return 'the target disk is full (No space left on device)';
+  if (SSH_FAILURE.test(stderr)) return rsyncExitMeaning(255);
+  return rsyncExitMeaning(code);
+};

@@ -13,7 +13,7 @@ import { parseLsn } from '../../pg/lsn.ts';
 import { parseBackupLabel } from '../../pg/backup-label.ts';
 import type { CopyJob, CopyOutcome } from '../copy.ts';
 import type { SyncParams } from '../params.ts';
-import { dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncExitMeaning, type RsyncTransport } from '../rsync-plan.ts';
+import { dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncFailureMeaning, type RsyncTransport } from '../rsync-plan.ts';
 import { fetchWal } from './wal-fetch.ts';
 import { ageRecentFiles } from './dirs.ts';
 import { runStreaming } from './stream-run.ts';
@@ -38,7 +38,7 @@ const rsyncProgress = (text: string): [number, number | undefined] | undefined =
 const rsyncFailed = (r: CommandResult): boolean => r.failed && r.exitCode !== 24;
 
 const rsyncError = (r: CommandResult, what: string): OcfError => {
-  const meaning = /No space left on device/.test(r.stderr) ? 'the target disk is full (No space left on device)' : rsyncExitMeaning(r.exitCode);
+  const meaning = rsyncFailureMeaning(r.exitCode, r.stderr);
   const code: OcfCode = r.exitCode === 5 ? OCF_ERR_CONFIGURED : OCF_ERR_GENERIC;
   return new OcfError(code, `rsync of ${what} failed${meaning ? `: ${meaning}` : ''} (${describeFailure(r)})`);
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_BACKUP_EXCLUDES, dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncExitMeaning, rsyncSourceUrl, type RsyncTransport } from '../../../lib/db-sync/rsync-plan.ts';
+import { BASE_BACKUP_EXCLUDES, dataArgs, mtimeCutoff, neededWalPieces, parseRsyncReceived, rsyncExitMeaning, rsyncFailureMeaning, rsyncSourceUrl, type RsyncTransport } from '../../../lib/db-sync/rsync-plan.ts';
 import { parseBackupLabel } from '../../../lib/pg/backup-label.ts';
 
 const daemon: RsyncTransport = { kind: 'daemon', host: '192.0.2.1', port: 8873, module: 'pgdata', user: 'sync', passwordFile: '/etc/db_sync.pass' };
@@ -44,6 +44,20 @@ test('parseRsyncReceived reads --stats; rsyncExitMeaning names the codes operato
   assert.match(rsyncExitMeaning(10)!, /cannot connect/);
   assert.equal(rsyncExitMeaning(0), undefined);
   assert.equal(mtimeCutoff(1733300000.9), 1733299999);
+});
+
+test('rsyncFailureMeaning: ssh\'s own words and a full disk win over the exit code, which races between 12 and 255', () => {
+  const rows: Array<[number, string, RegExp]> = [
+    [12, 'postgres@127.0.0.1: Permission denied (publickey).\nrsync: connection unexpectedly closed', /remote shell \(ssh\) failed/],
+    [255, 'postgres@127.0.0.1: Permission denied (publickey).', /remote shell \(ssh\) failed/],
+    [12, 'Host key verification failed.', /remote shell \(ssh\) failed/],
+    [12, 'ssh: connect to host 192.0.2.9 port 22: No route to host', /remote shell \(ssh\) failed/],
+    [12, 'rsync: write failed on "x": No space left on device (28)', /target disk is full/],
+    [12, 'rsync error: error in rsync protocol data stream (code 12)', /protocol stream broke/],
+    [23, 'rsync: some files vanished', /some files could not be transferred/],
+  ];
+  for (const [code, stderr, want] of rows) assert.match(rsyncFailureMeaning(code, stderr) ?? '', want, `${code} ${stderr}`);
+  assert.equal(rsyncFailureMeaning(0, ''), undefined);
 });
 
 test('neededWalPieces: the first page of each segment and the pages from start through the page before stop', () => {
