@@ -141,7 +141,7 @@ test('a crashed primary is restarted in place up to maxRestarts times in the win
     { name: 'older restarts fall out of the window: restart in place', agreed: SYNC_BETA, o: { restartsAt: [-60_000, 8_000] }, want: ['resource:release'], says: /restart 2/, restarts: 2 },
     { name: 'SOLO: the peer lacks commits, restart in place again', agreed: SOLO_ALPHA, o: { syncTarget: null, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
     { name: 'peer not streaming (the crashed primary is why): still hand over to the synchronous standby', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: standbyPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /handing the service to beta/, restarts: 0 },
-    { name: 'peer dead: restart in place again', agreed: SYNC_BETA, o: { heardAt: 8_000, peer: { ...initCoreState(cfg, 0, SYNC_BETA, 1).peer, lastHeard: 8_000, since: 0, dead: true }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+    { name: 'peer dead: restart in place again', agreed: SYNC_BETA, o: { peer: { ...initCoreState(cfg, 0, SYNC_BETA, 1).peer, lastHeard: 8_000, since: 0, dead: true }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
     { name: 'peer leaving: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, leaving: true }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
     { name: 'peer runs no standby: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: stoppedPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
   ];
