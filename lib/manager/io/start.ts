@@ -119,7 +119,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   log('info', `pgbeat ${self} started (generation ${generation}; ${cfg.witness ? 'witness' : cfg.fence ? 'fence, no witness' : 'no witness, no fence: a partition makes the service wait'}).`);
   const stopMonitor = startGroupMonitor({ groups: config.groups, resources: groups, daemon, intervalMs: config.monitorIntervalMs, log });
   const control = await serveControl(controlPath, async (req: ControlRequest) => {
-    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops() };
+    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops(), media: media.map((m) => ({ name: m.name, open: m.isOpen, ...m.stats })) };
     return { outcome: await daemon.command(req.command, Math.min(req.waitMs, 120_000)) };
   });
   const metrics = metricsAt === null ? null : await serveDaemonMetrics(metricsAt, {
