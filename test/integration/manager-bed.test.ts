@@ -14,10 +14,11 @@ import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { pgbeatBin, pgbeatEngine } from '../helpers/bed/engines/pgbeat.ts';
-import { isolate, linkDown, postmasterCrash, powerLoss, type Fault } from '../helpers/bed/faults.ts';
+import { isolate, linkDown, postmasterCrash, postmasterCrashLoop, powerLoss, type Fault } from '../helpers/bed/faults.ts';
+import { discardReports, readDiscardReport } from '../helpers/bed/discard-reports.ts';
 import { formatTrial, type TrialReport } from '../helpers/bed/report.ts';
 import { inRecovery, streamsFrom } from '../helpers/bed/sql.ts';
-import type { NodeName } from '../helpers/bed/topology.ts';
+import { ADDR, type NodeName } from '../helpers/bed/topology.ts';
 
 const missing = ['/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
   .filter((f) => !existsSync(f));
@@ -56,7 +57,7 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
 };
 
 /** Both daemons' log lines between `from` and `to` (ms since the epoch), as "+ms node line", in time order. */
-const timeline = (from: number, to: number): string[] => (['castor', 'pollux'] as const).flatMap((n) => {
+const timeline = (from: number, to: number, limit = 60): string[] => (['castor', 'pollux'] as const).flatMap((n) => {
   const file = join(bed!.base, `${n}-pgbeat.out`);
   const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
   return lines.flatMap((l) => {
@@ -64,7 +65,7 @@ const timeline = (from: number, to: number): string[] => (['castor', 'pollux'] a
     const t = m ? Date.parse(m[1]!) : NaN;
     return m && t >= from && t <= to ? [{ t, text: `+${String(t - from).padStart(5)} ${n.padEnd(6)} ${m[2]!.slice(0, 160)}` }] : [];
   });
-}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i) => i < 60);
+}).sort((a, b) => a.t - b.t).map((x) => x.text).filter((_, i) => i < limit);
 
 /**
  * No acknowledged write lost, never two primaries acknowledging writes, and `to` took the first write
@@ -106,10 +107,30 @@ const powerOn = async (fault: Fault): Promise<void> => {
 const pgbeatCommand = (n: NodeName, command: 'standby' | 'takeover'): { status: number | null; out: string } =>
   bed!.nodes[n].run([pgbeatBin(), command, '--config-dir', configDir(n)], { timeoutMs: 60_000 });
 
-/** The rewind reports (pg_rewind's discard report) the agent wrote on `n` (host side of REPORT_DIR). */
-const rewindReports = (n: NodeName): string[] => {
-  const r = bed!.nodes[n].run(['sh', '-c', 'ls /var/lib/pgbeat-lab/log/ 2>/dev/null'], { timeoutMs: 5_000 });
-  return r.stdout.split('\n').filter((f) => /rewind/i.test(f));
+/**
+ * Checks the one discard report `n` wrote since `before` (its earlier reports): the agent's header,
+ * the node and the new primary named, and counts that match the transaction lines.
+ */
+const assertOneDiscardReport = (n: NodeName, newPrimary: NodeName, before: readonly string[]): void => {
+  const fresh = discardReports(bed!, n).filter((f) => !before.includes(f));
+  assert.equal(fresh.length, 1, `${n} wrote exactly one discard report when it was rewound (new: ${JSON.stringify(fresh)})`);
+  const text = readDiscardReport(bed!, n, fresh[0]!);
+  console.log(`# ${n}'s discard report ${fresh[0]}:\n${text.split('\n').slice(0, 12).map((l) => `#   ${l}`).join('\n')}`);
+  assert.match(text, /^# pgbeat: transactions in WAL that a rewind discards\n/, 'the report\'s header');
+  assert.match(text, new RegExp(`^# node: ${n}$`, 'm'), 'it names the rewound node');
+  // The agent finds the new primary through primary_host (the VIP, which `newPrimary` holds now).
+  const primary = /^# new primary: (\S+) \(([^)]+)\) on timeline (\d+)$/m.exec(text);
+  assert.ok(primary, 'it names the new primary');
+  assert.ok(primary[2]!.startsWith(`${ADDR.vip}:`) || primary[2]!.startsWith(`${ADDR.service[newPrimary]}:`), `the new primary is ${newPrimary} or its VIP: ${primary[0]}`);
+  const fork = /^# fork point: timeline (\d+) at [0-9A-F]+\/[0-9A-F]+$/m.exec(text);
+  assert.ok(fork, 'it names the fork point');
+  assert.ok(Number(primary[3]) > Number(fork[1]), 'the new primary\'s timeline is past the fork');
+  assert.match(text, /^# action: pg_rewind$/m, 'the action was a rewind');
+  const counts = /^# transactions: (\d+) \((\d+) committed, (\d+) aborted, (\d+) prepared, (\d+) in progress\)$/m.exec(text);
+  assert.ok(counts, 'it counts the transactions');
+  const lines = text.split('\n').filter((l) => l.startsWith('xid='));
+  assert.equal(lines.length, Number(counts[1]), 'one line per transaction counted');
+  assert.equal(lines.filter((l) => / outcome=committed /.test(l)).length, Number(counts[2]), 'the committed ones counted');
 };
 
 describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallback)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
@@ -152,12 +173,13 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
 
   it('the primary is cut off from everything: it stops taking writes, castor takes over, nothing acknowledged is lost; on heal it is rewound and streams', async () => {
     const b = bed!;
+    const reportsBefore = discardReports(b, 'pollux');
     const { r, fault } = await trial('primary cut off', 'castor', () => isolate(b, 'pollux'), { settleMs: 3_000 });
     assertSafe(r, 'cut off', 'castor');
     assert.equal(r.afterByNode['pollux'], undefined, 'the cut-off pollux acknowledged nothing sent after the fault');
     await fault.heal();
     await settled('castor', 'pollux', 90_000);
-    console.log(`# pollux after heal: rewind reports ${JSON.stringify(rewindReports('pollux'))}`);
+    assertOneDiscardReport('pollux', 'castor', reportsBefore);
   });
 
   it('the standby dies (fallback): writes resume on the primary once SOLO is recorded; it comes back and streams', async () => {
@@ -204,10 +226,22 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     await settled('castor', 'pollux');
   });
 
-  // Not yet passing: crashing castor again while its restart in place is still under way (a standby
-  // in crash recovery, then promoted) makes the take fail and retry rather than count restarts; the
-  // core's rule (max_restarts, then hand over to the streaming synchronous standby) is table-tested
-  // in test/unit/manager/core/rules.test.ts.
-  it.todo('the postmaster keeps crashing: after max_restarts restarts in place the service moves to pollux');
+  it('the postmaster keeps crashing: after max_restarts (3) restarts in place the service moves to pollux', async () => {
+    const b = bed!;
+    // Every new postmaster on castor is killed as soon as it appears (so restarts in place fail too)
+    // until castor says it hands the group over. Restarts count within 5 minutes, so the previous
+    // trial's restart in place counts here too: how many kills it takes depends on the trials before.
+    const from = Date.now();
+    const handedOver = (): boolean => timeline(from, Date.now(), 5_000).some((l) => /castor .*handing the service to pollux/.test(l));
+    let loop: Awaited<ReturnType<typeof postmasterCrashLoop>> | undefined;
+    const { r } = await trial('postmaster crash loop', 'pollux', async () => (loop = await postmasterCrashLoop(b, 'castor', { until: handedOver, maxKills: 8 })), { waitMs: 90_000, settleMs: 2_000 });
+    const kills = await loop!.done;
+    const said = timeline(loop!.at, Date.now(), 5_000).filter((l) => /restart \d|restarts in|take failed|release failed/.test(l));
+    console.log(`# ${kills} postmasters killed on castor; restarts and the handover:\n${said.map((l) => `#   ${l}`).join('\n')}`);
+    assert.ok(kills >= 2, 'a restart in place crashed too');
+    assertSafe(r, 'postmaster crash loop', 'pollux', { command: true });
+    assert.ok(said.some((l) => /castor .*\(3 restarts in \d+ s\): handing the service to pollux/.test(l)), 'castor handed over after three restarts');
+    await settled('pollux', 'castor', 90_000);
+  });
 });
 void other;

@@ -14,7 +14,7 @@ export const asPrimary = (d: Draft): void => {
   const peerAlive = !s.peer.dead && peerHb !== null;
   const myTl = s.pg?.timeline ?? null;
   const peerHealthy = peerAlive && !peerHb.leaving && isHealthyStandby(peerHb.pg, myTl);
-  if (s.pg !== null && s.pg.role !== 'primary') return restartRule(d, peerHealthy);
+  if (s.pg !== null && s.pg.role !== 'primary') return restartRule(d);
   // Handover: operator standby, the peer's takeover request, auto_failback.
   const wants = s.command === 'standby' || (peerAlive && peerHb.wantsService);
   const failback = cfg.autoFailback !== 'off' && cfg.preferred === cfg.peer && peerHealthy && a.sync === cfg.peer;
@@ -37,23 +37,46 @@ export const asPrimary = (d: Draft): void => {
 
 /**
  * PostgreSQL stopped running as primary under the service (crashed): restart it in place (release,
- * then the take rule takes again), up to maxRestarts times within restartWindowMs; past that, hand
- * the service to the peer when it is the synchronous standby and streams (it has every acknowledged
- * commit); else restart again (a SOLO primary's commits exist nowhere else).
+ * then the take rule takes again), up to maxRestarts times within restartWindowMs (a take that fails
+ * counts as a restart too: a postmaster that crashes again while starting); past that, hand the
+ * service to the peer when it may receive it (mayReceiveCrashed); else restart again (a SOLO
+ * primary's commits exist nowhere else).
  */
-const restartRule = (d: Draft, peerHealthy: boolean): void => {
-  const { s, cfg } = d;
-  const window = cfg.restartWindowMs ?? 300_000;
-  s.restartsAt = s.restartsAt.filter((t) => s.now - t < window);
-  if (s.restartsAt.length >= (cfg.maxRestarts ?? 3) && peerHealthy && s.agreed.sync === cfg.peer) {
-    say(d, 'warn', `PostgreSQL stopped running as primary again (${s.restartsAt.length} restarts in ${Math.round(window / 1000)} s): handing the service to ${cfg.peer}, the synchronous standby.`);
-    s.restartsAt = [];
-    startOp(d, { kind: 'release', purpose: 'handover' }, (id) => ({ op: 'release', id, urgent: false }));
-    return;
-  }
+const restartRule = (d: Draft): void => {
+  const { s } = d;
+  if (handOverCrashed(d, 'PostgreSQL stopped running as primary again')) return;
   s.restartsAt = [...s.restartsAt, s.now];
   say(d, 'warn', `PostgreSQL no longer runs as primary under the service: releasing the groups, then taking them again (restart ${s.restartsAt.length}).`);
   startOp(d, { kind: 'release', purpose: 'stale' }, (id) => ({ op: 'release', id, urgent: false }));
+};
+
+/** Restarts in the window, older ones forgotten. */
+const recentRestarts = (d: Draft): number[] => {
+  const window = d.cfg.restartWindowMs ?? 300_000;
+  return d.s.restartsAt.filter((t) => d.s.now - t < window);
+};
+
+/**
+ * The peer may receive the service of a primary that keeps crashing: it is heard, not leaving, runs
+ * as a standby, and the agreed state names it synchronous, so it flushed every acknowledged commit.
+ * It need not stream at this instant: the crashed primary is why it does not.
+ */
+const mayReceiveCrashed = (d: Draft): boolean => {
+  const { s, cfg } = d;
+  const hb = s.peerHb;
+  return !s.peer.dead && s.fencedPeerAt === null && hb !== null && !hb.leaving && hb.pg?.role === 'standby' && s.agreed.sync === cfg.peer;
+};
+
+/** maxRestarts restarts in the window and a peer that may receive: hand the service over (true when started). */
+const handOverCrashed = (d: Draft, what: string): boolean => {
+  const { s, cfg } = d;
+  s.restartsAt = recentRestarts(d);
+  if (s.restartsAt.length < (cfg.maxRestarts ?? 3) || !mayReceiveCrashed(d)) return false;
+  const window = cfg.restartWindowMs ?? 300_000;
+  say(d, 'warn', `${what} (${s.restartsAt.length} restarts in ${Math.round(window / 1000)} s): handing the service to ${cfg.peer}, the synchronous standby.`);
+  s.restartsAt = [];
+  startOp(d, { kind: 'release', purpose: 'handover' }, (id) => ({ op: 'release', id, urgent: false }));
+  return true;
 };
 
 /** Take the service we are recorded primary of, with a lease (witness) or the peer's agreement (none). */
@@ -61,6 +84,7 @@ const takeRule = (d: Draft): void => {
   const { s, cfg } = d;
   if (s.command === 'standby') s.command = null;
   if (s.leaving) return;
+  if (handOverCrashed(d, 'The service could not be started again here')) return;
   if (s.fenceBeforeTake) {
     say(d, 'warn', `Fencing ${cfg.peer} before taking over.`);
     startOp(d, { kind: 'fence', purpose: 'promote' }, () => null);

@@ -161,6 +161,9 @@ const onResourceDone = (d: Draft, r: Extract<Input, { kind: 'resourceDone' }>): 
     s.retryAt = s.now + (op.kind === 'take' || op.kind === 'follow' ? cfg.retryMs : cfg.keepaliveMs);
     say(d, 'warn', `Resource action ${op.kind} failed${r.reason ? `: ${r.reason}` : ''}; retrying in ${s.retryAt - s.now} ms.`);
     if (op.kind === 'release') s.holding = false; // what is left running is stopped again by the next decision
+    // A take that fails as recorded primary is a restart in place that did not hold (a postmaster that
+    // crashes again while starting): counted, so that a crash loop ends in a handover (as-primary.ts).
+    if (op.kind === 'take' && s.agreed.primary === cfg.self) s.restartsAt = [...s.restartsAt, s.now];
     return;
   }
   switch (op.kind) {

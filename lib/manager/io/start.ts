@@ -10,6 +10,8 @@ import { coreConfigFrom } from '../core/core-config.ts';
 import { timingProblems } from '../core/timing.ts';
 import { fileStore } from './file-store.ts';
 import { startGeneration } from '../wire/io/generation-file.ts';
+import { peerGenerationsStore } from '../wire/io/peer-generations-file.ts';
+import { savedPeersKeeper } from '../wire/io/saved-peers-keeper.ts';
 import { createResourceRunner } from '../resources/io/resource-runner.ts';
 import { defaultResolveOptions } from '../resources/invocation.ts';
 import { createGroupResources } from '../resources/io/group-resources.ts';
@@ -33,6 +35,8 @@ import { serveDaemonMetrics } from '../metrics/io/daemon-metrics.ts';
 
 /** Where the daemon keeps its agreed state and generation by default. */
 export const STATE_DIR = '/var/lib/pgbeat';
+/** The peers' highest seqs are saved at most this often (their generations at once). */
+const PEER_SAVE_INTERVAL_MS = 1_000;
 
 const log = (level: string, line: string): void => { console.log(`${new Date().toISOString()} ${level}: ${line}`); };
 
@@ -85,7 +89,10 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const cfg = coreConfigFrom(config, self, media.map((m) => m.name));
   for (const t of timingProblems(cfg)) log('warn', `Timing: ${t}`);
   const generation = await startGeneration(join(stateDir, 'generation'));
-  const channel = packetChannel(config, self, generation, (l) => log('debug', l));
+  const peersStore = peerGenerationsStore(join(stateDir, 'peer-generations'));
+  const knownPeers = await peersStore.load() ?? {};
+  const keeper = savedPeersKeeper(peersStore, knownPeers, PEER_SAVE_INTERVAL_MS, () => performance.now(), (l) => log('warn', l));
+  const channel = packetChannel(config, self, generation, (l) => log('debug', l), knownPeers, (w) => keeper.note(w));
   const pg = localPg(config.groups);
   const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
   const book = newResourceBook(config.groups);
@@ -112,7 +119,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   log('info', `pgbeat ${self} started (generation ${generation}; ${cfg.witness ? 'witness' : cfg.fence ? 'fence, no witness' : 'no witness, no fence: a partition makes the service wait'}).`);
   const stopMonitor = startGroupMonitor({ groups: config.groups, resources: groups, daemon, intervalMs: config.monitorIntervalMs, log });
   const control = await serveControl(controlPath, async (req: ControlRequest) => {
-    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops() };
+    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops(), media: media.map((m) => ({ name: m.name, open: m.isOpen, ...m.stats })) };
     return { outcome: await daemon.command(req.command, Math.min(req.waitMs, 120_000)) };
   });
   const metrics = metricsAt === null ? null : await serveDaemonMetrics(metricsAt, {
@@ -132,5 +139,6 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   await probe?.close();
   await witness?.close();
   await Promise.all(media.map((m) => m.close()));
+  await keeper.flush();
   return 0;
 };

@@ -26,19 +26,31 @@ export type Verdict =
   | { kind: 'accept'; packet: Packet; inOrder: boolean }
   | { kind: 'drop'; cause: DropCause; detail: string; packet?: Packet | undefined };
 
+/** What a run keeps of one peer for the next: its newest generation and the highest seq accepted in it. */
+export interface SavedPeer {
+  generation: number;
+  top: number;
+}
+
 /**
- * A receiver that has seen nothing in this run. `knownGenerations` (saved by earlier runs, see
- * peerGenerations) makes packets of an older generation replays from the first packet on; without it
- * the first packet of each peer is taken whatever its generation.
+ * A receiver that has seen nothing in this run. `known` (saved by earlier runs, see savedPeers) makes
+ * packets of an older generation, and of the same generation up to the saved seq, replays from the
+ * first packet on; a bare number is a generation alone. Without it the first packet of each peer is
+ * taken whatever its generation.
  */
-export const newReceiverState = (knownGenerations: Readonly<Record<string, number>> = {}): ReceiverState => ({
-  peers: Object.fromEntries(Object.entries(knownGenerations).map(([node, generation]) => [node, { generation, top: -1, seen: [] }])),
+export const newReceiverState = (known: Readonly<Record<string, number | SavedPeer>> = {}): ReceiverState => ({
+  peers: Object.fromEntries(Object.entries(known).map(([node, k]) => [node,
+    typeof k === 'number' ? { generation: k, top: -1, seen: [] } : { generation: k.generation, top: k.top, seen: [], floor: k.top }])),
   drops: noDrops(),
 });
 
-/** Each peer's newest generation seen: what to save (when it changes) for the next run's newReceiverState. */
+/** Each peer's newest generation seen: what a run saves (generation alone). */
 export const peerGenerations = (state: ReceiverState): Record<string, number> =>
   Object.fromEntries(Object.entries(state.peers).map(([node, w]) => [node, w.generation]));
+
+/** Each peer's newest generation and highest seq accepted in it: what to save for the next run's newReceiverState. */
+export const savedPeers = (state: ReceiverState): Record<string, SavedPeer> =>
+  Object.fromEntries(Object.entries(state.peers).map(([node, w]) => [node, { generation: w.generation, top: w.top }]));
 
 /** Decodes, authenticates and checks one frame for replay; returns the verdict and the next state. */
 export const receiveFrame = (state: ReceiverState, frame: Uint8Array, ctx: ReceiverContext): { verdict: Verdict; state: ReceiverState } => {

@@ -12,6 +12,11 @@ export interface PeerWindow {
   top: number;
   /** Seqs seen in (top - REPLAY_WINDOW, top], ascending. */
   seen: readonly number[];
+  /**
+   * Restored from an earlier run of ours: seqs up to here of this generation were accepted then (which
+   * ones is not kept), so every one of them is a replay now.
+   */
+  floor?: number | undefined;
 }
 
 /** How a (generation, seq) relates to what was seen. */
@@ -29,8 +34,10 @@ export type ReplayOutcome =
 export const checkReplay = (w: PeerWindow | undefined, generation: number, seq: number): { outcome: ReplayOutcome; window: PeerWindow } => {
   if (!w || generation > w.generation) return { outcome: 'new', window: { generation, top: seq, seen: [seq] } };
   if (generation < w.generation) return { outcome: 'replay', window: w };
+  if (w.floor !== undefined && seq <= w.floor) return { outcome: 'replay', window: w };
   if (seq > w.top) {
-    return { outcome: 'new', window: { generation, top: seq, seen: [...w.seen.filter((s) => s > seq - REPLAY_WINDOW), seq] } };
+    const seen = [...w.seen.filter((s) => s > seq - REPLAY_WINDOW), seq];
+    return { outcome: 'new', window: w.floor === undefined ? { generation, top: seq, seen } : { generation, top: seq, seen, floor: w.floor } };
   }
   if (seq <= w.top - REPLAY_WINDOW) return { outcome: 'replay', window: w };
   if (w.seen.includes(seq)) return { outcome: 'duplicate', window: w };

@@ -3,7 +3,7 @@
 // `persist` before it sends `reply`.
 import type { AuthKey } from '../config/cluster-config.ts';
 import { encodePacket } from '../wire/packet.ts';
-import { newReceiverState, receiveFrame, type ReceiverState } from '../wire/receive.ts';
+import { newReceiverState, receiveFrame, type ReceiverState, type SavedPeer } from '../wire/receive.ts';
 import type { AgreedState } from '../core/agreed-state.ts';
 import { handleRequest, type WitnessConfig, type WitnessState } from './witness-state.ts';
 import { REPLY_TYPE, REQUEST_TYPE, WITNESS_NAME, parseWitnessRequest } from './witness-wire.ts';
@@ -26,8 +26,8 @@ export interface ServiceContext {
   keys: readonly AuthKey[];
 }
 
-/** A service around a witness state. */
-export const newServiceState = (ws: WitnessState): ServiceState => ({ ws, rx: newReceiverState(), seq: 0 });
+/** A service around a witness state; `known` is what an earlier run saved of the nodes' packets (savedPeers). */
+export const newServiceState = (ws: WitnessState, known: Readonly<Record<string, SavedPeer>> = {}): ServiceState => ({ ws, rx: newReceiverState(known), seq: 0 });
 
 /** One frame in: the next state, what to persist first, the signed reply (if any), a log line (if any). */
 export const serveFrame = (ctx: ServiceContext, st: ServiceState, frame: Uint8Array, now: number): {

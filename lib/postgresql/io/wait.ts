@@ -5,14 +5,24 @@ import { OcfError } from '../../ocf/ocf-error.ts';
 import type { InstanceState } from '../../pg/instance-state.ts';
 import type { PgEnv } from './env.ts';
 import { inspect, type Inspection } from './inspect.ts';
+import { GONE_PROBES, waitVerdict } from '../wait-verdict.ts';
 
-/** Polls until the instance is in one of `wanted` (returns the inspection, session closed) or the deadline passes. */
+/**
+ * Polls until the instance is in one of `wanted` (returns the inspection, session closed) or the
+ * deadline passes; fails at once when the postmaster is gone on two probes in a row (waitVerdict).
+ */
 export const waitForState = async (env: PgEnv, wanted: readonly InstanceState[], what: string): Promise<Inspection> => {
   let last: Inspection | undefined;
+  let gone = 0;
   for (let i = 0; i < 10_000 && Date.now() < env.deadline - 200; i++) {
     last = await inspect(env);
     await last.session?.close();
-    if (wanted.includes(last.state)) return { ...last, session: undefined };
+    const v = waitVerdict(wanted, last.state, gone);
+    if (v.kind === 'reached') return { ...last, session: undefined };
+    if (v.kind === 'gone') {
+      throw new OcfError(OCF_ERR_GENERIC, `Gave up waiting for ${what}: no postmaster runs (${GONE_PROBES} probes in a row: ${last.state}, ${last.reason})`);
+    }
+    gone = v.goneInARow;
     await sleep(Math.min(100 + i * 50, 1_000));
   }
   throw new OcfError(OCF_ERR_GENERIC, `Timed out waiting for ${what}: the instance is ${last?.state ?? 'unknown'} (${last?.reason ?? 'never inspected'})`);

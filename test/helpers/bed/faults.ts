@@ -62,6 +62,40 @@ export const postmasterCrash = async (bed: Bed, node: NodeName): Promise<Fault> 
   return { name: 'postmaster crash', node, at, heal: async () => undefined };
 };
 
+/**
+ * A postmaster that keeps crashing: kill -9 of the node's postmaster, then of each new postmaster
+ * that appears (a restart in place, even one still starting) until `until()` says so (checked before
+ * each kill), at most `maxKills` kills within `withinMs`. Resolves after the first kill; `done`
+ * resolves with the number of kills once the loop ends; heal() ends it early.
+ */
+export const postmasterCrashLoop = async (bed: Bed, node: NodeName, o: { until: () => boolean; maxKills: number; withinMs?: number }): Promise<Fault & { done: Promise<number> }> => {
+  const pidOf = (): string => {
+    // The PID in postmaster.pid, when that process lives (inside the node's PID namespace).
+    const r = bed.nodes[node].run(['sh', '-c', `pid=$(head -1 ${PGDATA}/postmaster.pid 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"`], { timeoutMs: 5_000 });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const killPid = (pid: string): boolean => bed.nodes[node].run(['kill', '-KILL', pid], { timeoutMs: 5_000 }).status === 0;
+  const first = pidOf();
+  if (first === '' || !killPid(first)) throw new Error(`could not kill the postmaster on ${node}`);
+  const at = Date.now();
+  let stop = false;
+  const done = (async () => {
+    let kills = 1;
+    const killed = new Set([first]);
+    for (let i = 0; i < 100_000 && kills < o.maxKills && !stop && Date.now() - at < (o.withinMs ?? 60_000); i++) {
+      await sleep(50);
+      if (o.until()) break;
+      const pid = pidOf();
+      if (pid !== '' && !killed.has(pid) && killPid(pid)) {
+        killed.add(pid);
+        kills++;
+      }
+    }
+    return kills;
+  })();
+  return { name: 'postmaster crash loop', node, at, done, heal: once(async () => { stop = true; await done; }) };
+};
+
 /** One link of a node down (`ip link set down` in its namespace; the veth peer loses carrier too). */
 export const linkDown = async (bed: Bed, node: NodeName, link: 'service' | 'heartbeat'): Promise<Fault> => {
   setLinks(bed, node, [link], 'down');

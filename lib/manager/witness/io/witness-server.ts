@@ -5,6 +5,9 @@ import type { ClusterConfig } from '../../config/cluster-config.ts';
 import { fileStore } from '../../io/file-store.ts';
 import { clusterIdOf } from '../../wire/packet.ts';
 import { startGeneration } from '../../wire/io/generation-file.ts';
+import { peerGenerationsStore } from '../../wire/io/peer-generations-file.ts';
+import { savedPeersKeeper } from '../../wire/io/saved-peers-keeper.ts';
+import { savedPeers } from '../../wire/receive.ts';
 import { initWitness } from '../witness-state.ts';
 import { newServiceState, serveFrame, type ServiceContext } from '../witness-service.ts';
 import { formatStoredState, parseStoredState } from '../witness-wire.ts';
@@ -18,6 +21,8 @@ export interface WitnessServerOptions {
   port?: number | undefined;
   statePath?: string | undefined;
   generationPath?: string | undefined;
+  /** The nodes' generations and highest seqs seen (the witness's own file). */
+  peersPath?: string | undefined;
   log: (level: 'info' | 'warn', line: string) => void;
   signal: AbortSignal;
 }
@@ -33,7 +38,10 @@ export const runWitnessServer = async (o: WitnessServerOptions): Promise<void> =
   const t = deriveTimings(config.keepaliveMs, config.deadtimeMs);
   const signKey = config.auth.keys.find((k) => k.index === config.auth.index) ?? { index: config.auth.index, method: config.auth.method, key: config.auth.key };
   const ctx: ServiceContext = { cfg: { nodes: [a, b], leaseMs: t.leaseMs, rho: t.rho }, clusterId: clusterIdOf(config.cluster), generation, signKey, keys: config.auth.keys };
-  let st = newServiceState(initWitness(performance.now(), persisted));
+  const peersStore = peerGenerationsStore(o.peersPath ?? '/var/lib/pgbeat/witness-peer-generations');
+  const known = await peersStore.load() ?? {};
+  const keeper = savedPeersKeeper(peersStore, known, 1_000, () => performance.now(), (l) => o.log('warn', l));
+  let st = newServiceState(initWitness(performance.now(), persisted), known);
   o.log('info', persisted === undefined
     ? 'Witness started without a stored state: no grant until both nodes have been heard.'
     : `Witness started with epoch ${persisted.epoch}; no takeover for one lease (${Math.ceil(t.leaseMs * (1 + t.rho))} ms).`);
@@ -44,6 +52,7 @@ export const runWitnessServer = async (o: WitnessServerOptions): Promise<void> =
     chain = chain.then(async () => {
       const out = serveFrame(ctx, st, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength), performance.now());
       st = out.st;
+      keeper.note(savedPeers(st.rx));
       if (out.log) o.log('info', out.log);
       if (out.persist) await store.save(out.persist);
       if (out.reply) sock.send(out.reply, from.port, from.address);
@@ -61,4 +70,5 @@ export const runWitnessServer = async (o: WitnessServerOptions): Promise<void> =
   });
   await chain;
   await new Promise<void>((resolve) => sock.close(() => resolve()));
+  await keeper.flush();
 };

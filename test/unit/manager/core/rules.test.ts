@@ -128,7 +128,7 @@ test('a standby whose takeover question is open at the witness vouches for no le
   assert.equal(ackOf(asking), null, 'no ack while its own takeover may be granted');
 });
 
-test('a crashed primary is restarted in place up to maxRestarts times in the window, then handed to a streaming synchronous standby, never to a SOLO one', () => {
+test('a crashed primary is restarted in place up to maxRestarts times in the window, then handed to the synchronous standby (streaming or not), never to a SOLO one', () => {
   const cfg = { ...cfgFor('alpha', { witness: true }), maxRestarts: 2, restartWindowMs: 60_000 };
   const stoppedPg: PgReport = { role: 'stopped', timeline: 1, flushedLsn: 0, replayedLsn: 0, streaming: false, syncFlushedLsn: null };
   const streamingStandby: PgReport = { ...standbyPg, streaming: true };
@@ -140,7 +140,10 @@ test('a crashed primary is restarted in place up to maxRestarts times in the win
     { name: 'third crash within the window: hand over to the synchronous standby', agreed: SYNC_BETA, o: { restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /handing the service to beta/, restarts: 0 },
     { name: 'older restarts fall out of the window: restart in place', agreed: SYNC_BETA, o: { restartsAt: [-60_000, 8_000] }, want: ['resource:release'], says: /restart 2/, restarts: 2 },
     { name: 'SOLO: the peer lacks commits, restart in place again', agreed: SOLO_ALPHA, o: { syncTarget: null, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
-    { name: 'peer not streaming: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: standbyPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+    { name: 'peer not streaming (the crashed primary is why): still hand over to the synchronous standby', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: standbyPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /handing the service to beta/, restarts: 0 },
+    { name: 'peer dead: restart in place again', agreed: SYNC_BETA, o: { peer: { ...initCoreState(cfg, 0, SYNC_BETA, 1).peer, lastHeard: 8_000, since: 0, dead: true }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+    { name: 'peer leaving: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, leaving: true }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
+    { name: 'peer runs no standby: restart in place again', agreed: SYNC_BETA, o: { peerHb: { ...peerHb, pg: stoppedPg }, restartsAt: [5_000, 8_000] }, want: ['resource:release'], says: /restart 3/, restarts: 3 },
   ];
   for (const c of cases) {
     const r = tick(cfg, situation(cfg, c.agreed, { ...base, ...c.o }));
@@ -149,4 +152,26 @@ test('a crashed primary is restarted in place up to maxRestarts times in the win
     assert.equal(r.state.restartsAt.length, c.restarts, c.name);
     assert.equal(r.state.op?.purpose, /handing/.test(c.name) || /hand over/.test(c.name) ? 'handover' : 'stale', c.name);
   }
+});
+
+test('a crash loop ends in a handover even when each crash hits the restart itself: failed takes count as restarts', () => {
+  const cfg = { ...cfgFor('alpha', { witness: true }), maxRestarts: 2, restartWindowMs: 60_000 };
+  const stoppedPg: PgReport = { role: 'stopped', timeline: 1, flushedLsn: 0, replayedLsn: 0, streaming: false, syncFlushedLsn: null };
+  const peerHb = { from: 'beta', seq: 5, incarnation: 1, state: SYNC_BETA, holding: false, pg: standbyPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  // Released after the first crash (restart 1); the take that follows fails (crashed again while starting).
+  const taking = situation(cfg, SYNC_BETA, { holding: false, pg: stoppedPg, leaseUntil: 20_000, heardAt: 9990, peerHb, restartsAt: [9_000],
+    op: { kind: 'take', id: 7, startedAt: 9_500, target: 'beta' } });
+  const failed = step(cfg, taking, { kind: 'resourceDone', now: 10_000, id: 7, ok: false, reason: 'the postmaster is gone' });
+  assert.deepEqual(failed.state.restartsAt, [9_000, 10_000], 'the failed take counts as a restart');
+  const next = tick(cfg, { ...failed.state, peer: { ...failed.state.peer, lastHeard: failed.state.retryAt - 10 } }, failed.state.retryAt);
+  assert.deepEqual(kinds(next.effects), ['resource:release'], 'the next decision hands over instead of taking again');
+  assert.equal(next.state.op?.purpose, 'handover');
+  assert.match(next.sentence, /could not be started again here \(2 restarts.*handing the service to beta/);
+  // One restart so far: the take is retried.
+  const once = step(cfg, { ...taking, restartsAt: [] }, { kind: 'resourceDone', now: 10_000, id: 7, ok: false });
+  const retry = tick(cfg, { ...once.state, peer: { ...once.state.peer, lastHeard: once.state.retryAt - 10 } }, once.state.retryAt);
+  assert.deepEqual(kinds(retry.effects), ['resource:take'], 'below maxRestarts the take is retried');
+  // A SOLO primary never hands a crash loop over.
+  const solo = situation(cfg, SOLO_ALPHA, { holding: false, pg: stoppedPg, leaseUntil: 20_000, heardAt: 9990, peerHb, restartsAt: [9_000, 9_500] });
+  assert.deepEqual(kinds(tick(cfg, solo).effects), ['resource:take'], 'SOLO: taken again here');
 });

@@ -44,18 +44,18 @@ test('startGeneration keeps the generation in a file across runs', async () => {
   }
 });
 
-test('peerGenerationsStore keeps the peers\' generations and loads garbage as nothing', async () => {
+test('peerGenerationsStore keeps the peers\' generations and highest seqs and loads garbage as nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pgbeat-peers-'));
   try {
     const path = join(dir, 'peer-generations');
     const store = peerGenerationsStore(path);
     assert.equal(await store.load(), undefined);
-    await store.save({ alpha: 7 });
-    assert.deepEqual(await store.load(), { alpha: 7 });
+    await store.save({ alpha: { generation: 7, top: 1234 } });
+    assert.deepEqual(await store.load(), { alpha: { generation: 7, top: 1234 } });
     writeFileSync(path, 'not json');
     assert.equal(await store.load(), undefined);
-    writeFileSync(path, '{"alpha": -1, "beta": 5}');
-    assert.deepEqual(await store.load(), { beta: 5 });
+    writeFileSync(path, '{"alpha": -1, "beta": 5, "gamma": {"generation": 3, "top": 9}, "delta": {"generation": 3, "top": "x"}}');
+    assert.deepEqual(await store.load(), { beta: { generation: 5, top: -1 }, gamma: { generation: 3, top: 9 } }, 'a bare generation (older file) has no seq known');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

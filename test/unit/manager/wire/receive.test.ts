@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthKey } from '../../../../lib/manager/config/cluster-config.ts';
 import { clusterIdOf, encodePacket } from '../../../../lib/manager/wire/packet.ts';
-import { newReceiverState, peerGenerations, receiveFrame, type ReceiverState } from '../../../../lib/manager/wire/receive.ts';
+import { newReceiverState, peerGenerations, receiveFrame, savedPeers, type ReceiverState } from '../../../../lib/manager/wire/receive.ts';
 
 const KEY: AuthKey = { index: 1, method: 'sha256', key: 'k' };
 const CID = clusterIdOf('lab');
@@ -56,4 +56,24 @@ test('a receiver seeded with the peers\' saved generations drops an older genera
   const next = receiveFrame(same.state, pkt('alpha', 4, 1), CTX);
   assert.deepEqual(peerGenerations(next.state), { alpha: 4 });
   assert.equal(receiveFrame(newReceiverState(), pkt('alpha', 1, 1), CTX).verdict.kind, 'accept', 'unseeded: the first packet is taken');
+});
+
+test('a receiver seeded with the peers\' saved generation and highest seq drops that generation\'s packets up to it: a replay after our restart', () => {
+  const cases: [string, Uint8Array, string][] = [
+    ['the saved top itself', pkt('alpha', 3, 40), 'replay'],
+    ['an older seq of that generation, inside what a window would take as late', pkt('alpha', 3, 39), 'replay'],
+    ['an older generation', pkt('alpha', 2, 900), 'replay'],
+    ['the next seq of that generation (the peer still runs)', pkt('alpha', 3, 41), 'accept'],
+    ['a newer generation (the peer restarted)', pkt('alpha', 4, 1), 'accept'],
+  ];
+  for (const [name, frame, want] of cases) {
+    const v = receiveFrame(newReceiverState({ alpha: { generation: 3, top: 40 } }), frame, CTX).verdict;
+    assert.equal(v.kind === 'accept' ? 'accept' : v.cause, want, name);
+  }
+  // After the next seq is taken, the restored floor still holds below it; late copies above it are taken.
+  let s = newReceiverState({ alpha: { generation: 3, top: 40 } });
+  s = receiveFrame(s, pkt('alpha', 3, 45), CTX).state;
+  assert.equal((({ verdict: v }) => (v.kind === 'accept' ? 'accept' : v.cause))(receiveFrame(s, pkt('alpha', 3, 38), CTX)), 'replay');
+  assert.equal(receiveFrame(s, pkt('alpha', 3, 43), CTX).verdict.kind, 'accept');
+  assert.deepEqual(savedPeers(s), { alpha: { generation: 3, top: 45 } });
 });
