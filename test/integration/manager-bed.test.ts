@@ -14,7 +14,7 @@ import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { pgbeatBin, pgbeatEngine } from '../helpers/bed/engines/pgbeat.ts';
-import { isolate, linkDown, postmasterCrash, postmasterCrashLoop, powerLoss, type Fault } from '../helpers/bed/faults.ts';
+import { freeze, isolate, linkDown, postmasterCrash, postmasterCrashLoop, powerLoss, type Fault } from '../helpers/bed/faults.ts';
 import { discardReports, readDiscardReport } from '../helpers/bed/discard-reports.ts';
 import { formatTrial, type TrialReport } from '../helpers/bed/report.ts';
 import { inRecovery, streamsFrom } from '../helpers/bed/sql.ts';
@@ -31,7 +31,7 @@ const other = (n: NodeName): NodeName => (n === 'castor' ? 'pollux' : 'castor');
 const configDir = (n: NodeName): string => join(bed!.base, `${n}-ha.d`);
 
 /** Runs the clients around a fault until `to` acknowledges writes again; prints and returns the report. */
-const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, o: { settleMs?: number; waitMs?: number; resumeAfterMs?: number } = {}): Promise<{ r: TrialReport; fault: Fault }> => {
+const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, o: { settleMs?: number; waitMs?: number; resumeAfterMs?: number; resumed?: () => Promise<void> } = {}): Promise<{ r: TrialReport; fault: Fault }> => {
   const b = bed!;
   await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
   await sleep(1_000);
@@ -42,6 +42,8 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
     console.log(`# ${title}: no write on ${to}; pgbeat log lines since the fault:\n${timeline(fault.at, Date.now()).map((l) => `#   ${l}`).join('\n')}`);
   }
   assert.ok(resumed, `${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
+  // With the clients still writing (a thaw, say: what the node does once it runs again is watched).
+  await o.resumed?.();
   await sleep(o.settleMs ?? 1_000);
   await b.stopClients();
   const r = b.report(fault.at);
@@ -84,6 +86,9 @@ const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000)
   const b = bed!;
   const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 1_000 });
   assert.ok(ok, `${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
+  // After the heal, every write the client saw acknowledged (in every trial so far) is on the final primary.
+  const lost = b.report(Date.now()).lost;
+  assert.deepEqual(lost, [], `after the heal, every acknowledged write is on the final primary ${primary} (missing: ${lost.slice(0, 10).join(', ')})`);
 };
 
 /** `pgbeat status --json` on `n` (undefined when it does not answer). */
@@ -98,6 +103,13 @@ const statusOf = (n: NodeName): { agreed?: { sync?: string | null; text?: string
 const agreedSync = (n: NodeName): string | null | undefined => statusOf(n)?.agreed?.sync;
 const agreedText = (n: NodeName): string => statusOf(n)?.agreed?.text ?? 'unknown';
 
+/** The deadtime in `n`'s ha.cf, in ms (a number is seconds, as in heartbeat; or 500ms). */
+const deadtimeOf = (n: NodeName): number => {
+  const m = /^deadtime\s+(\d+(?:\.\d+)?)(ms|s)?\s*$/m.exec(readFileSync(join(configDir(n), 'ha.cf'), 'utf8'));
+  assert.ok(m, `a deadtime line in ${n}'s ha.cf`);
+  return m[2] === 'ms' ? Number(m[1]) : Number(m[1]) * 1_000;
+};
+
 /** A node powered on again after a power loss: links up, pgbeat booted. */
 const powerOn = async (fault: Fault): Promise<void> => {
   await fault.heal();
@@ -108,12 +120,24 @@ const pgbeatCommand = (n: NodeName, command: 'standby' | 'takeover'): { status: 
   bed!.nodes[n].run([pgbeatBin(), command, '--config-dir', configDir(n)], { timeoutMs: 60_000 });
 
 /**
- * Checks the one discard report `n` wrote since `before` (its earlier reports): the agent's header,
- * the node and the new primary named, and counts that match the transaction lines.
+ * The discard reports `n` wrote since `before` (its earlier reports), as `expect` says: exactly one
+ * (it diverged for sure: it acknowledged nothing the new primary has not, but had WAL of its own),
+ * none (a clean handover: nothing to discard), or at most one (a node killed mid-commit may or may
+ * not have WAL the new primary lacks). A report is checked: the agent's header, the node and the new
+ * primary named, the fork point, and counts that match the transaction lines.
  */
-const assertOneDiscardReport = (n: NodeName, newPrimary: NodeName, before: readonly string[]): void => {
+const assertDiscardReports = (n: NodeName, newPrimary: NodeName, before: readonly string[], expect: 'one' | 'none' | 'at most one'): void => {
   const fresh = discardReports(bed!, n).filter((f) => !before.includes(f));
-  assert.equal(fresh.length, 1, `${n} wrote exactly one discard report when it was rewound (new: ${JSON.stringify(fresh)})`);
+  if (expect === 'none') {
+    assert.deepEqual(fresh, [], `${n} discarded nothing when it rejoined`);
+    return;
+  }
+  if (expect === 'one') assert.equal(fresh.length, 1, `${n} wrote exactly one discard report when it was rewound (new: ${JSON.stringify(fresh)})`);
+  else assert.ok(fresh.length <= 1, `${n} wrote at most one discard report when it rejoined (new: ${JSON.stringify(fresh)})`);
+  if (fresh.length === 0) {
+    console.log(`# ${n} rejoined without a rewind (nothing of its own past the fork)`);
+    return;
+  }
   const text = readDiscardReport(bed!, n, fresh[0]!);
   console.log(`# ${n}'s discard report ${fresh[0]}:\n${text.split('\n').slice(0, 12).map((l) => `#   ${l}`).join('\n')}`);
   assert.match(text, /^# pgbeat: transactions in WAL that a rewind discards\n/, 'the report\'s header');
@@ -153,22 +177,28 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     }
   });
 
-  it('castor loses power: pollux takes over; every acknowledged write is there; never two primaries; castor comes back as a standby', async () => {
+  it('castor loses power (every process killed, links down): pollux takes over; every acknowledged write is there; never two primaries; castor comes back as a standby, rewound with its report if it diverged', async () => {
     const b = bed!;
+    const reportsBefore = discardReports(b, 'castor');
     const { r, fault } = await trial('power loss of the primary', 'pollux', () => powerLoss(b, 'castor'));
     assertSafe(r, 'power loss', 'pollux');
     assert.equal(r.afterByNode['castor'], undefined);
     await powerOn(fault);
     await settled('pollux', 'castor');
+    assertDiscardReports('castor', 'pollux', reportsBefore, 'at most one');
   });
 
-  it('the heartbeat link of the primary goes down: no failover, writes go on', async () => {
+  it('the heartbeat link of the primary goes down: no failover, writes go on; healed, castor still streams and nothing was discarded', async () => {
     const b = bed!;
+    const reportsBefore = { castor: discardReports(b, 'castor'), pollux: discardReports(b, 'pollux') };
     const { r, fault } = await trial('heartbeat link down', 'pollux', () => linkDown(b, 'pollux', 'heartbeat'), { settleMs: 3_000 });
     assertSafe(r, 'heartbeat link down', 'pollux');
     assert.equal(r.afterByNode['castor'], undefined, 'castor never took writes');
     assert.equal(inRecovery(b.nodes.castor), 't', 'castor is still a standby');
     await fault.heal();
+    await settled('pollux', 'castor');
+    assertDiscardReports('castor', 'pollux', reportsBefore.castor, 'none');
+    assertDiscardReports('pollux', 'pollux', reportsBefore.pollux, 'none');
   });
 
   it('the primary is cut off from everything: it stops taking writes, castor takes over, nothing acknowledged is lost; on heal it is rewound and streams', async () => {
@@ -179,7 +209,7 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     assert.equal(r.afterByNode['pollux'], undefined, 'the cut-off pollux acknowledged nothing sent after the fault');
     await fault.heal();
     await settled('castor', 'pollux', 90_000);
-    assertOneDiscardReport('pollux', 'castor', reportsBefore);
+    assertDiscardReports('pollux', 'castor', reportsBefore, 'one');
   });
 
   it('the standby dies (fallback): writes resume on the primary once SOLO is recorded; it comes back and streams', async () => {
@@ -190,7 +220,10 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     await settled('castor', 'pollux');
   });
 
-  it('`pgbeat standby` on the primary hands over and reports it; `pgbeat takeover` brings it back', async () => {
+  it('`pgbeat standby` on the primary hands over and reports it; `pgbeat takeover` brings it back; neither old primary discards anything', async () => {
+    const b = bed!;
+    const castorReports = discardReports(b, 'castor');
+    const polluxReports = discardReports(b, 'pollux');
     let out = '';
     const s = await trial('pgbeat standby', 'pollux', async () => {
       const at = Date.now();
@@ -203,6 +236,7 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     assert.match(out, /pollux holds the service/);
     assertSafe(s.r, 'standby', 'pollux', { command: true });
     await settled('pollux', 'castor');
+    assertDiscardReports('castor', 'pollux', castorReports, 'none');
     const t = await trial('pgbeat takeover', 'castor', async () => {
       const at = Date.now();
       const c = pgbeatCommand('castor', 'takeover');
@@ -214,6 +248,7 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     assert.match(out, /castor holds the service/);
     assertSafe(t.r, 'takeover', 'castor', { command: true });
     await settled('castor', 'pollux');
+    assertDiscardReports('pollux', 'castor', polluxReports, 'none');
   });
 
   it('the primary\'s postmaster crashes: restarted in place, writes resume on the same node', async () => {
@@ -231,6 +266,7 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     // Every new postmaster on castor is killed as soon as it appears (so restarts in place fail too)
     // until castor says it hands the group over. Restarts count within 5 minutes, so the previous
     // trial's restart in place counts here too: how many kills it takes depends on the trials before.
+    const reportsBefore = discardReports(b, 'castor');
     const from = Date.now();
     const handedOver = (): boolean => timeline(from, Date.now(), 5_000).some((l) => /castor .*handing the service to pollux/.test(l));
     let loop: Awaited<ReturnType<typeof postmasterCrashLoop>> | undefined;
@@ -242,6 +278,30 @@ describe('pgbeat on the bed (real PostgreSQL pair, VIP, witness, sync_mode=fallb
     assertSafe(r, 'postmaster crash loop', 'pollux', { command: true });
     assert.ok(said.some((l) => /castor .*\(3 restarts in \d+ s\): handing the service to pollux/.test(l)), 'castor handed over after three restarts');
     await settled('pollux', 'castor', 90_000);
+    assertDiscardReports('castor', 'pollux', reportsBefore, 'at most one');
+  });
+
+  it('the primary is frozen (SIGSTOP) longer than deadtime: castor takes over meanwhile; thawed, pollux acknowledges nothing, never two primaries; it is rewound where it diverged and streams', async () => {
+    const b = bed!;
+    const deadtimeMs = deadtimeOf('pollux');
+    const reportsBefore = discardReports(b, 'pollux');
+    // Held until castor acknowledged a write sent after the freeze (the takeover happened meanwhile,
+    // however long it takes); 30 s is only the bound. Then thawed with the clients still writing.
+    let frozen: Awaited<ReturnType<typeof freeze>> | undefined;
+    let thawedAfterMs = 0;
+    const { r } = await trial('primary frozen past deadtime', 'castor', async () => (frozen = await freeze(b, 'pollux', 30_000)), {
+      settleMs: 5_000,
+      resumed: async () => {
+        thawedAfterMs = Date.now() - frozen!.at;
+        await frozen!.heal();
+      },
+    });
+    console.log(`# pollux was frozen ${thawedAfterMs} ms (deadtime ${deadtimeMs} ms); its log once thawed:\n${timeline(frozen!.at + thawedAfterMs, Date.now()).filter((l) => / pollux /.test(l)).slice(0, 20).map((l) => `#   ${l}`).join('\n')}`);
+    assert.ok(thawedAfterMs > deadtimeMs, `frozen ${thawedAfterMs} ms, longer than deadtime (${deadtimeMs} ms)`);
+    assertSafe(r, 'frozen', 'castor');
+    assert.equal(r.afterByNode['pollux'], undefined, 'the thawed pollux acknowledged nothing sent after the freeze');
+    await settled('castor', 'pollux', 90_000);
+    assertDiscardReports('pollux', 'castor', reportsBefore, 'at most one');
   });
 });
 void other;
