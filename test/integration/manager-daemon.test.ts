@@ -172,6 +172,34 @@ test('--metrics serves Prometheus text that follows a link going down and up; cl
   assert.ok(up, `alpha's metrics did not show beta back:\n${last}`);
 });
 
+test('--metrics exports each medium\'s counters as `status --json` lists them under media, and they follow the traffic', async () => {
+  type Counters = { name: string; open: boolean; openAttempts: number; openFailures: number; sent: number; sendFailures: number; received: number };
+  const media = async (): Promise<Counters[]> => ((await status('alpha')) as unknown as { media?: Counters[] } | null)?.media ?? [];
+  const before = await media();
+  assert.ok(before.length > 0, 'status lists alpha\'s media');
+  const m = (await scrape(0)).text;
+  const series = (c: Counters, family: string): number | undefined => {
+    const device = c.name.split(' ')[1] ?? c.name;
+    return sample(m, `pgbeat_${family}{link="${c.name}",device="${device}"} `);
+  };
+  for (const c of before) {
+    assert.equal(series(c, 'medium_open'), c.open ? 1 : 0, `${c.name}: open`);
+    // Scraped after the status: each counter at least what status said, the heartbeats moving on.
+    for (const [family, value] of [['medium_open_attempts_total', c.openAttempts], ['medium_open_failures_total', c.openFailures], ['medium_sent_frames_total', c.sent],
+      ['medium_send_failures_total', c.sendFailures], ['medium_received_frames_total', c.received]] as const) {
+      const got = series(c, family);
+      assert.notEqual(got, undefined, `${c.name}: ${family} exported:\n${m.split('\n').filter((l) => l.includes('medium')).join('\n')}`);
+      assert.ok(got! >= value, `${c.name}: ${family} ${got} >= status's ${value}`);
+    }
+    assert.ok(series(c, 'medium_sent_frames_total')! > 0 && series(c, 'medium_received_frames_total')! > 0, `${c.name}: frames sent and received`);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const later = (await scrape(0)).text;
+  const up = before.find((c) => c.open)!;
+  const device = up.name.split(' ')[1] ?? up.name;
+  assert.ok(sample(later, `pgbeat_medium_sent_frames_total{link="${up.name}",device="${device}"} `)! > series(up, 'medium_sent_frames_total')!, 'frames sent go on counting (a heartbeat every 100 ms)');
+});
+
 test('start --metrics with a bad address exits 1 with the reason', () => {
   const r = spawnSync(process.execPath, [PGBEAT, 'start', '--config-dir', conf('alpha'), '--socket', join(dir, 'bad.sock'), '--state-dir', join(dir, 'state-bad'), '--metrics', 'nowhere:99999'], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 1);

@@ -30,6 +30,7 @@ import { packetChannel } from './packet-channel.ts';
 import { serviceResources } from './service-resources.ts';
 import { parseListenAddress } from '../metrics/listen-address.ts';
 import { newResourceBook } from '../metrics/resource-states.ts';
+import type { MediumCounters } from '../metrics/manager-metrics.ts';
 import { countOps } from '../metrics/op-counters.ts';
 import { serveDaemonMetrics } from '../metrics/io/daemon-metrics.ts';
 
@@ -118,12 +119,13 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   });
   log('info', `pgbeat ${self} started (generation ${generation}; ${cfg.witness ? 'witness' : cfg.fence ? 'fence, no witness' : 'no witness, no fence: a partition makes the service wait'}).`);
   const stopMonitor = startGroupMonitor({ groups: config.groups, resources: groups, daemon, intervalMs: config.monitorIntervalMs, log });
+  const mediaCounters = (): MediumCounters[] => media.map((m) => ({ name: m.name, open: m.isOpen, ...m.stats }));
   const control = await serveControl(controlPath, async (req: ControlRequest) => {
-    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops(), media: media.map((m) => ({ name: m.name, open: m.isOpen, ...m.stats })) };
+    if (req.command === 'status') return { ...daemon.status(), drops: channel.drops(), media: mediaCounters() };
     return { outcome: await daemon.command(req.command, Math.min(req.waitMs, 120_000)) };
   });
   const metrics = metricsAt === null ? null : await serveDaemonMetrics(metricsAt, {
-    status: () => daemon.status(), drops: () => channel.drops(), groups: config.groups.map((g) => g.key), book, ops: () => counted.counts(), deadtimeMs: config.deadtimeMs,
+    status: () => daemon.status(), drops: () => channel.drops(), media: mediaCounters, groups: config.groups.map((g) => g.key), book, ops: () => counted.counts(), deadtimeMs: config.deadtimeMs,
   }).catch((e: unknown) => { log('error', `--metrics ${opts.metrics}: ${(e as Error).message}; serving no metrics`); return null; });
   if (metrics) log('info', `Metrics on http://${metricsAt!.host.includes(':') ? `[${metricsAt!.host}]` : metricsAt!.host}:${metrics.port}/metrics`);
   await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 // The manager's metrics (`pgbeat start --metrics`): the status report, the packet drop counters, the
-// resource book and the operation counters turned into Prometheus families, all named pgbeat_*.
+// media's counters, the resource book and the operation counters turned into Prometheus families, all
+// named pgbeat_*.
 import type { PgReport } from '../core/pg-report.ts';
 import type { StatusReport } from '../core/status.ts';
 import { DROP_CAUSES, type DropCounters } from '../wire/drop-cause.ts';
@@ -7,11 +8,25 @@ import type { MetricFamily, Sample } from './exposition.ts';
 import type { OpCount } from './op-counters.ts';
 import { RESOURCE_STATES, type ActionCount, type ResourceRow } from './resource-states.ts';
 
+/** One medium's own counters (this node's side: its port or socket), as `pgbeat status --json` lists them under `media`. */
+export interface MediumCounters {
+  /** The ha.cf medium line ("ucast eth1 198.51.100.2:694", "serial /dev/ttyS0"). */
+  name: string;
+  /** Whether its port or socket is open now. */
+  open: boolean;
+  openAttempts: number;
+  openFailures: number;
+  sent: number;
+  sendFailures: number;
+  received: number;
+}
+
 /** Everything one scrape shows. */
 export interface MetricsSnapshot {
   version: string;
   status: StatusReport;
   drops: DropCounters;
+  media: readonly MediumCounters[];
   /** haresources groups by key. */
   groups: readonly string[];
   resources: readonly ResourceRow[];
@@ -53,6 +68,18 @@ const pgFamilies = (s: StatusReport): MetricFamily[] => {
   ];
 };
 
+const mediaFamilies = (media: readonly MediumCounters[]): MetricFamily[] => {
+  const each = (value: (c: MediumCounters) => number): Sample[] => media.map((c) => ({ labels: { link: c.name, device: linkDevice(c.name) }, value: value(c) }));
+  return [
+    gauge('medium_open', 'Whether this node\'s port or socket of a heartbeat medium is open now (link_up says whether the peer is heard on it)', each((c) => bool(c.open))),
+    counter('medium_open_attempts', 'Attempts to open a medium\'s port or socket (the first and each reopen after a failure)', each((c) => c.openAttempts)),
+    counter('medium_open_failures', 'Attempts to open a medium\'s port or socket that failed', each((c) => c.openFailures)),
+    counter('medium_sent_frames', 'Frames sent on a medium', each((c) => c.sent)),
+    counter('medium_send_failures', 'Frames a medium failed to send (not open, or the send failed)', each((c) => c.sendFailures)),
+    counter('medium_received_frames', 'Frames received on a medium, before any check', each((c) => c.received)),
+  ];
+};
+
 const arbitrationMode = (s: StatusReport): string => (s.witness.configured ? 'witness' : s.fence ? 'fence' : 'none');
 
 /** Every family of one scrape, in a stable order. */
@@ -66,6 +93,7 @@ export const managerMetrics = (m: MetricsSnapshot): MetricFamily[] => {
     gauge('peer_last_heard_seconds', 'Seconds since the last heartbeat from the peer on any link', seconds(s.peer.lastHeardMsAgo, { node: s.peer.name })),
     gauge('link_up', 'Whether the peer is heard on a heartbeat link', s.links.map((l) => ({ labels: { link: l.name, device: linkDevice(l.name) }, value: bool(l.up) }))),
     gauge('link_last_heard_seconds', 'Seconds since the last heartbeat from the peer on a link', s.links.flatMap((l) => seconds(l.lastHeardMsAgo, { link: l.name, device: linkDevice(l.name) }))),
+    ...mediaFamilies(m.media),
     counter('dropped_packets', 'Received frames dropped, by cause (duplicate: the same packet on another link; own: our own broadcast)', DROP_CAUSES.map((cause) => ({ labels: { cause }, value: m.drops[cause] }))),
     gauge('witness_configured', 'Whether ha.cf names a witness', [{ value: bool(s.witness.configured) }]),
     gauge('witness_reachable', 'Whether the witness replied within deadtime', s.witness.configured ? [{ value: bool(s.witness.lastReplyMsAgo !== null && s.witness.lastReplyMsAgo <= m.witnessFreshMs) }] : []),

@@ -26,7 +26,12 @@ const status = (over: Partial<StatusReport> = {}): StatusReport => ({
 });
 
 const snapshot = (over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
-  version: '0.1.0', status: status(), drops: countDrop(countDrop(noDrops(), 'bad-mac'), 'bad-mac'), groups: ['192.0.2.10'],
+  version: '0.1.0', status: status(), drops: countDrop(countDrop(noDrops(), 'bad-mac'), 'bad-mac'),
+  media: [
+    { name: 'ucast eth1 198.51.100.12:694', open: true, openAttempts: 1, openFailures: 0, sent: 250, sendFailures: 0, received: 240 },
+    { name: 'serial /dev/ttyS0', open: false, openAttempts: 4, openFailures: 3, sent: 10, sendFailures: 6, received: 9 },
+  ],
+  groups: ['192.0.2.10'],
   resources: [{ group: '192.0.2.10', resource: '192.0.2.10', state: 'started' }], actions: [], ops: [], witnessFreshMs: 500, ...over,
 });
 
@@ -86,6 +91,15 @@ test('managerMetrics(): the values follow the status report', () => {
     ['action counter', { actions: [{ group: 'g', resource: 'r', action: 'monitor', result: 'timeout', count: 1 }] }, 'pgbeat_resource_actions_total{group="g",resource="r",action="monitor",result="timeout"}', '1'],
     ['action in progress', { status: status({ op: 'take for 40 ms' }) }, 'pgbeat_action_in_progress', '1'],
     ['info', {}, 'pgbeat_info{version="0.1.0",node="alpha",peer="beta"}', '1'],
+    ['a medium open', {}, 'pgbeat_medium_open{link="ucast eth1 198.51.100.12:694",device="eth1"}', '1'],
+    ['a medium closed', {}, 'pgbeat_medium_open{link="serial /dev/ttyS0",device="/dev/ttyS0"}', '0'],
+    ['open attempts', {}, 'pgbeat_medium_open_attempts_total{link="serial /dev/ttyS0",device="/dev/ttyS0"}', '4'],
+    ['open failures', {}, 'pgbeat_medium_open_failures_total{link="serial /dev/ttyS0",device="/dev/ttyS0"}', '3'],
+    ['open failures at zero are shown', {}, 'pgbeat_medium_open_failures_total{link="ucast eth1 198.51.100.12:694",device="eth1"}', '0'],
+    ['frames sent', {}, 'pgbeat_medium_sent_frames_total{link="ucast eth1 198.51.100.12:694",device="eth1"}', '250'],
+    ['failed sends', {}, 'pgbeat_medium_send_failures_total{link="serial /dev/ttyS0",device="/dev/ttyS0"}', '6'],
+    ['frames received', {}, 'pgbeat_medium_received_frames_total{link="ucast eth1 198.51.100.12:694",device="eth1"}', '240'],
+    ['no media: no medium families', { media: [] }, 'pgbeat_medium_open{link="serial /dev/ttyS0",device="/dev/ttyS0"}', undefined],
   ];
   for (const [name, over, series, want] of cases) assert.equal(valueOf(renderExposition(managerMetrics(snapshot(over))), series), want, name);
 });
