@@ -54,6 +54,18 @@ export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
   return { name: 'power loss', node, at, heal: once(async () => setLinks(bed, node, ['service', 'heartbeat'], 'up')) };
 };
 
+/**
+ * kill -9 of every process on the node, the machine itself left running: its links stay up and its
+ * service interface keeps every address its agents added (the VIP), as a kernel does after its
+ * processes die. heal() does nothing: booting the node's daemons again is nodes[node].start(), which
+ * finds the addresses as they were left.
+ */
+export const killAll = async (bed: Bed, node: NodeName): Promise<Fault> => {
+  const at = Date.now();
+  await bed.nodes[node].kill();
+  return { name: 'every process killed', node, at, heal: async () => undefined };
+};
+
 /** kill -9 of the node's postmaster (PID from postmaster.pid, signalled inside the node's PID namespace). */
 export const postmasterCrash = async (bed: Bed, node: NodeName): Promise<Fault> => {
   const r = bed.nodes[node].run(['sh', '-c', `pid=$(head -1 ${PGDATA}/postmaster.pid) && [ -n "$pid" ] && kill -KILL "$pid"`], { timeoutMs: 10_000 });
