@@ -47,7 +47,8 @@ const trial = async (title: string, to: NodeName, inject: () => Promise<Fault>, 
     await b.stopClients();
     console.log(`# ${title}: no write on ${to}; pgbeat log lines since the fault:\n${timeline(fault.at, Date.now()).map((l) => `#   ${l}`).join('\n')}`);
   }
-  assert.ok(resumed, `${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
+  // The message only on failure: diagnose() asks both nodes (a frozen one until psql times out).
+  if (!resumed) assert.fail(`${title}: no write acknowledged by ${to}:\n${b.diagnose()}`);
   // With the clients still writing (a thaw, say: what the node does once it runs again is watched).
   await o.resumed?.();
   await sleep(o.settleMs ?? 1_000);
@@ -91,7 +92,7 @@ const assertSafe = (r: TrialReport, title: string, to: NodeName, o: { command?: 
 const settled = async (primary: NodeName, standby: NodeName, timeoutMs = 60_000): Promise<void> => {
   const b = bed!;
   const ok = await waitUntil(() => b.finalPrimary() === primary && streamsFrom(b.nodes[primary], standby) && agreedSync(primary) === standby, { timeoutMs, stepMs: 1_000 });
-  assert.ok(ok, `${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
+  if (!ok) assert.fail(`${primary} primary with the VIP, ${standby} streaming from it and recorded its synchronous standby (agreed: ${agreedText(primary)}):\n${b.diagnose()}`);
   // After the heal, every write the client saw acknowledged (in every trial so far) is on the final primary.
   const lost = b.report(Date.now()).lost;
   assert.deepEqual(lost, [], `after the heal, every acknowledged write is on the final primary ${primary} (missing: ${lost.slice(0, 10).join(', ')})`);
