@@ -31,6 +31,7 @@ import { analyzeTrial, type TrialReport } from './report.ts';
 import { makeSerialLine } from './serial.ts';
 import { inRecovery, sql, streamsFrom } from './sql.ts';
 import { histogramSvg } from './svg.ts';
+import { buildTimeline, type TimelineEvent } from './timeline.ts';
 import { ADDR, createTopology, NIC, NODE_NAMES, type NodeName } from './topology.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -75,6 +76,11 @@ export interface Bed extends BedBase {
   report(faultAt: number, against?: NodeName): TrialReport;
   /** Writes the report's picture into the bed directory (or `path`) and returns its path. */
   writeSvg(r: TrialReport, title: string, path?: string): string;
+  /**
+   * Where the time went after a fault: the engine's log steps (peer dead, witness record, promoted,
+   * VIP up...) and the writer's first acknowledged write after it, with offsets from the fault.
+   */
+  timeline(fault: { at: number; name: string; node: string }, until?: number): TimelineEvent[];
   /** Engine and server logs, for failure messages. */
   diagnose(): string;
   /** Removes every namespace, process, mount and file the bed made; safe to run twice. */
@@ -246,6 +252,10 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>): 
       writeFileSync(file, histogramSvg(r, title));
       return file;
     },
+    timeline: (fault, until) => buildTimeline({
+      faultAt: fault.at, fault: fault.name, node: fault.node, writes: writes(), ...(until === undefined ? {} : { until }),
+      logs: Object.fromEntries(Object.entries(engine.logFiles?.(b) ?? {}).map(([host, file]) => [host, readOr(file)])),
+    }),
     diagnose: () => [
       ...NODE_NAMES.map((n) => `=== ${n}: running=${nodes[n].running()} vip=${vipHolders().includes(n)} in_recovery=${inRecovery(nodes[n])} ===`),
       engine.diagnose(nodes),
