@@ -218,9 +218,11 @@ const fail = async (stateFile: string, name: string | undefined): Promise<boolea
   const pictures = (meta.pictures ?? 0) + 1;
   bed.ledger.setMeta('lab', { ...labMeta(bed.ledger)!, pictures });
   const svg = bed.writeSvg(r, title, join(bed.base, `fail-${pictures}-${faultName}.svg`));
-  const timeline = bed.timeline({ at: fault.at, name: faultName, node: primary });
+  const timeline = bed.timeline({ at: fault.at, name: faultName, node: primary }, undefined, { to: step.to, after: fault.at + step.resumeAfterMs });
   console.log(`\ntimeline (ms from the fault at ${clock(fault.at)}):\n${formatTimeline(timeline).split('\n').map((l) => `  ${l}`).join('\n')}\n`);
   console.log(formatTrial(title + (final ? '' : ` (no single primary holding the VIP: rows checked on ${against})`), r));
+  const back = timeline.find((e) => e.kind === 'first-write');
+  console.log(back ? `service back: the first write acknowledged by ${step.to} came ${back.offsetMs} ms after the fault` : `service not back on ${step.to}`);
   console.log(`picture (acknowledged writes per ${r.bucketMs} ms): ${svg}`);
   const broken = [
     ...(resumed ? [] : [`no write acknowledged by ${step.to} within 60 s`]),

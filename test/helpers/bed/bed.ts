@@ -81,9 +81,10 @@ export interface Bed extends BedBase {
   writeSvg(r: TrialReport, title: string, path?: string): string;
   /**
    * Where the time went after a fault: the engine's log steps (peer dead, witness record, promoted,
-   * VIP up...) and the writer's first acknowledged write after it, with offsets from the fault.
+   * VIP up...) and the writer's first acknowledged write after it (by `o.to` when given, sent after
+   * `o.after` when given), with offsets from the fault.
    */
-  timeline(fault: { at: number; name: string; node: string }, until?: number): TimelineEvent[];
+  timeline(fault: { at: number; name: string; node: string }, until?: number, o?: { to?: string; after?: number }): TimelineEvent[];
   /** Engine and server logs, for failure messages. */
   diagnose(): string;
   /** Removes every namespace, process, mount and file the bed made; safe to run twice. */
@@ -337,8 +338,8 @@ const makeBed = (b: BedBase, engine: Engine, nodes: Record<NodeName, BedNode>, a
       writeFileSync(file, histogramSvg(r, title));
       return file;
     },
-    timeline: (fault, until) => buildTimeline({
-      faultAt: fault.at, fault: fault.name, node: fault.node, writes: writes(), ...(until === undefined ? {} : { until }),
+    timeline: (fault, until, o = {}) => buildTimeline({
+      faultAt: fault.at, fault: fault.name, node: fault.node, writes: writes(), ...(until === undefined ? {} : { until }), ...o,
       logs: Object.fromEntries(Object.entries(engine.logFiles?.(b) ?? {}).map(([host, file]) => [host, readOr(file)])),
     }),
     diagnose: () => [

@@ -35,6 +35,13 @@ export interface TimelineInput {
   logs: Record<string, string>;
   /** The writer's records. */
   writes: readonly WriteRecord[];
+  /**
+   * The node that should take the writes after the fault (after a switchover command the old
+   * primary may still acknowledge a few): the first write is the first it acknowledged; default any.
+   */
+  to?: string;
+  /** Writes sent before this do not count as the first after the fault (default faultAt; a crashed postmaster's backends answer for a moment). */
+  after?: number;
   /** Log lines after this are left out (ms since the epoch; default: first acknowledged write after the fault + 2 s, else fault + 60 s). */
   until?: number;
 }
@@ -83,7 +90,7 @@ export const buildTimeline = (i: TimelineInput): TimelineEvent[] => {
   const ev = (at: number, host: string, kind: TimelineKind, what: string, line?: string): TimelineEvent =>
     ({ at, offsetMs: at - i.faultAt, host, kind, what, ...(line === undefined ? {} : { line }) });
   const acked = i.writes.filter((w) => w.ack !== undefined);
-  const firstAfter = acked.filter((w) => w.sent >= i.faultAt).sort((a, b) => a.ack! - b.ack!)[0];
+  const firstAfter = acked.filter((w) => w.sent >= (i.after ?? i.faultAt) && (i.to === undefined || w.node === i.to)).sort((a, b) => a.ack! - b.ack!)[0];
   const lastBefore = acked.filter((w) => w.ack! < i.faultAt).sort((a, b) => b.ack! - a.ack!)[0];
   const until = i.until ?? (firstAfter ? firstAfter.ack! + 2_000 : i.faultAt + 60_000);
   const out: TimelineEvent[] = [ev(i.faultAt, 'bed', 'fault', `${i.fault} of ${i.node}`)];

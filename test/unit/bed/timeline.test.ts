@@ -60,7 +60,7 @@ describe('buildTimeline()', () => {
     witness: `${iso(1020)} info: Recorded epoch 4: primary pollux, SOLO for pollux.\n`,
     castor: '',
   };
-  const cases: { name: string; until?: number; writes: WriteRecord[]; want: [number, string, string][] }[] = [
+  const cases: { name: string; until?: number; to?: string; after?: number; writes: WriteRecord[]; want: [number, string, string][] }[] = [
     {
       name: 'a failover: steps in time order, offsets from the fault, ending 2 s after the first write',
       writes,
@@ -69,6 +69,18 @@ describe('buildTimeline()', () => {
         [1020, 'witness', 'witness-recorded'], [1030, 'pollux', 'witness-recorded'], [1250, 'pollux', 'promoted'],
         [1290, 'pollux', 'vip-up'], [1291, 'pollux', 'took-service'], [1400, 'client', 'first-write'],
       ],
+    },
+    {
+      name: 'the first write is the first acknowledged by `to` (the old primary answered a few more after a command)',
+      until: T0 + 1005, to: 'pollux',
+      writes: [...writes.slice(0, 2), { seq: 3, sent: T0 + 5, ack: T0 + 15, node: 'castor' }, ...writes.slice(3)],
+      want: [[-10, 'client', 'last-write'], [0, 'bed', 'fault'], [1001, 'pollux', 'peer-dead'], [1400, 'client', 'first-write']],
+    },
+    {
+      name: 'writes sent before `after` do not count',
+      until: T0 + 1005, after: T0 + 1020,
+      writes,
+      want: [[-10, 'client', 'last-write'], [0, 'bed', 'fault'], [1001, 'pollux', 'peer-dead'], [1420, 'client', 'first-write']],
     },
     {
       name: 'until cuts the log steps',
@@ -87,7 +99,7 @@ describe('buildTimeline()', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const t = buildTimeline({ faultAt: T0, fault: 'power loss', node: 'castor', logs, writes: c.writes, ...(c.until ? { until: c.until } : {}) });
+      const t = buildTimeline({ faultAt: T0, fault: 'power loss', node: 'castor', logs, writes: c.writes, ...(c.until ? { until: c.until } : {}), ...(c.to ? { to: c.to } : {}), ...(c.after ? { after: c.after } : {}) });
       assert.deepEqual(t.map((e) => [e.offsetMs, e.host, e.kind]), c.want);
     });
   }
