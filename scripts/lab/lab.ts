@@ -134,6 +134,17 @@ const up = async (stateFile: string, syncMode: LabMeta['syncMode']): Promise<voi
   const p = progress();
   p.say('installing the agents (scripts/install.sh)');
   const install = installIntoSystem();
+  // Interrupted half-way (Ctrl-C): take down what the state file records so far, and the agents.
+  const interrupted = (): void => {
+    p.done();
+    console.error('lab: interrupted: taking down what `up` made so far');
+    void Ledger.load(stateFile).undoAll().finally(() => {
+      install.restore();
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let bed: Bed;
   try {
     bed = await buildBed({ engine: pgbeatEngine({ syncMode }), stateFile, progress: p.say });

@@ -1,7 +1,7 @@
 // test: exclusive (the lab's namespaces)
 // The README's first command, driven as a person would: `npm run lab up`, `status`, `fail freeze-thaw`
-// (the primary SIGSTOPped for longer than deadtime, then resumed), `heal`, `down`, `down` again, with
-// the state file in a temp directory. Asserts what the lab promises: never two writable primaries,
+// (the primary SIGSTOPped for longer than deadtime, then resumed), `heal`, `fail kill`, `heal`, `down`,
+// `down` again, with the state file in a temp directory. Asserts what the lab promises: never two writable primaries,
 // every acknowledged write on the final primary, the old primary back as a streaming standby, the
 // picture written, and nothing left after `down`.
 import assert from 'node:assert/strict';
@@ -34,7 +34,7 @@ const lab = (...args: string[]): { code: number | null; out: string } => {
 /** What the ledger recorded while the lab was up (for the checks after `down`). */
 let made: LedgerEntry[] = [];
 
-describe('npm run lab (up, status, fail freeze-thaw, heal, down, down)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
+describe('npm run lab (up, status, fail freeze-thaw, heal, fail kill, heal, down, down)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
   before(() => {
     const r = lab('up');
     made = existsSync(state) ? [...Ledger.load(state).entries] : [];
@@ -90,6 +90,18 @@ describe('npm run lab (up, status, fail freeze-thaw, heal, down, down)', { skip:
     assert.deepEqual(report.lost, []);
     assert.equal(report.twoAcknowledgingMs, 0);
     assert.equal(bed.finalPrimary(), 'pollux');
+  });
+
+  it('fail kill, then heal: castor takes over from the killed pollux, which boots again and streams from it', () => {
+    const r = lab('fail', 'kill');
+    assert.equal(r.code, 0, 'the promise held');
+    assert.match(r.out, /pollux -> castor/);
+    assert.match(r.out, /, 0 acknowledged and lost/);
+    assert.match(r.out, /two nodes acknowledging writes: 0 ms/);
+    assert.match(lab('status').out, /== pollux: powered off ==/);
+    const h = lab('heal');
+    assert.equal(h.code, 0);
+    assert.match(h.out, /healed: castor primary with the VIP, pollux streaming from it/);
   });
 
   it('down removes every namespace, process and file; down again is fine', async () => {
