@@ -10,7 +10,7 @@
 //   npm run lab down                 removes every namespace, process and file the lab made (twice is fine)
 // Options: --state FILE (default /run/pgbeat-lab/state.json: the ledger of what `up` made, read by
 // the other commands), --sync-mode fallback|strict (up; default fallback).
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachBed, buildBed, type Bed } from '../../test/helpers/bed/bed.ts';
@@ -262,9 +262,12 @@ const heal = async (stateFile: string): Promise<void> => {
   if (!primary) throw new LabError(`no primary with a streaming, recorded synchronous standby within 120 s:\n${summary(bed)}\n${bed.diagnose()}`);
   setFault(bed, meta, undefined);
   const standby = other(primary);
-  const reports = readdirSafe(join(bed.labDirs[standby], 'log')).filter((f) => /rewind/i.test(f));
+  // The agent's reports of what a rejoin gave up (written before pg_rewind), since the fault.
+  const logDir = join(bed.labDirs[standby], 'log');
+  const reports = readdirSafe(logDir).filter((f) => /-discarded-.*\.txt$/.test(f)).map((f) => join(logDir, f))
+    .filter((f) => statSync(f).mtimeMs >= (meta.fault?.at ?? 0));
   console.log(`healed: ${primary} primary with the VIP, ${standby} streaming from it as its synchronous standby` +
-    (reports.length ? `\n${standby}'s rewind reports: ${reports.map((f) => join(bed.labDirs[standby], 'log', f)).join(', ')}` : ''));
+    (reports.length ? `\n${standby} was rewound; what it discarded: ${reports.join(', ')}` : ''));
 };
 
 const readdirSafe = (dir: string): string[] => {
