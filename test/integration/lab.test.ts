@@ -57,6 +57,16 @@ describe('npm run lab (up, status, fail <each fault>, heal, down, down)', { skip
     assert.match(r.out, /client: running, [1-9]\d* writes acknowledged/);
   });
 
+  it('bad input: a second up, an unknown fault; one line each, the right exit code, the lab untouched', () => {
+    const again = lab('up');
+    assert.equal(again.code, 1);
+    assert.match(again.out, /^lab: the lab is already up \(state file .*\); `npm run lab down` takes it down first\n$/);
+    const bogus = lab('fail', 'meteor');
+    assert.equal(bogus.code, 2);
+    assert.equal(bogus.out, 'lab: fail needs one of: kill, isolate, freeze-thaw, postmaster-crash, link-down, switchover (not meteor)\n');
+    assert.match(lab('status').out, /VIP 192\.0\.2\.10 on castor; primary: castor/);
+  });
+
   it('fail freeze-thaw: pollux takes over; nothing acknowledged is lost; never two primaries acknowledging; timeline and picture', () => {
     const r = lab('fail', 'freeze-thaw');
     assert.equal(r.code, 0, 'the promise held (fail exits 1 otherwise)');
@@ -129,5 +139,8 @@ describe('npm run lab (up, status, fail <each fault>, heal, down, down)', { skip
     const again = lab('down');
     assert.equal(again.code, 0);
     assert.match(again.out, /nothing to take down/);
+    const status = lab('status');
+    assert.equal(status.code, 1);
+    assert.match(status.out, /^lab: the lab is not up \(no state file .*\); `npm run lab` brings it up\n$/);
   });
 });
