@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachBed, buildBed, type Bed } from '../../test/helpers/bed/bed.ts';
 import { pgbeatBin, pgbeatEngine } from '../../test/helpers/bed/engines/pgbeat.ts';
-import { freeze, isolate, linkDown, postmasterCrash, powerLoss, setLinks, switchover, type Fault } from '../../test/helpers/bed/faults.ts';
+import { descendants, freeze, isolate, linkDown, postmasterCrash, powerLoss, setLinks, switchover, type Fault } from '../../test/helpers/bed/faults.ts';
 import { Ledger } from '../../test/helpers/bed/ledger.ts';
 import { formatTrial } from '../../test/helpers/bed/report.ts';
 import { streamsFrom } from '../../test/helpers/bed/sql.ts';
@@ -249,7 +249,19 @@ const heal = async (stateFile: string): Promise<void> => {
   const { bed, meta } = attach(stateFile);
   const p = progress();
   p.say('links and serial line up');
-  for (const n of NODE_NAMES) if (bed.nodes[n].running()) setLinks(bed, n, ['service', 'heartbeat'], 'up');
+  for (const n of NODE_NAMES) {
+    const init = bed.nodes[n].init();
+    if (init === undefined || !bed.nodes[n].running()) continue;
+    // A freeze whose `fail` was interrupted before the thaw: continue every process of the node.
+    for (const pid of [init, ...descendants(init)]) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Gone.
+      }
+    }
+    setLinks(bed, n, ['service', 'heartbeat'], 'up');
+  }
   await bed.serial.up();
   for (const n of NODE_NAMES) {
     if (bed.nodes[n].running()) continue;

@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
+// `npm run lab up --state FILE` (without `--`) hands --state to npm (as npm_config_state), and FILE
+// to us as a command word: say how to write it instead.
+for (const [env, flag] of [['npm_config_state', '--state'], ['npm_config_sync_mode', '--sync-mode']]) {
+  if (process.env[env] !== undefined && !args.includes(flag)) {
+    console.error(`lab: npm took ${flag} for itself: write it after \`--\`, as in \`npm run lab -- up ${flag} ...\``);
+    process.exit(2);
+  }
+}
 
 const run = (what, argv) => {
   const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: 'inherit' });
