@@ -27,12 +27,15 @@ const state = join(dir, 'state.json');
 const lab = (...args: string[]): { code: number | null; out: string } => {
   const r = spawnSync('npm', ['run', '-s', 'lab', '--', ...args, '--state', state], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  for (const m of out.matchAll(/^(pgbeat: .* of \w+: gap .*)$/gm)) gaps.push(m[1]!);
   console.log(`# npm run lab ${args.join(' ')} -> ${r.status}\n${out.trimEnd().split('\n').map((l) => `#   ${l}`).join('\n')}`);
   return { code: r.status, out };
 };
 
 /** What the ledger recorded while the lab was up (for the checks after `down`). */
 let made: LedgerEntry[] = [];
+/** Each fault's figures line ("pgbeat: kill of castor: gap ... ms ..."), printed at the end. */
+const gaps: string[] = [];
 
 describe('npm run lab (up, status, fail <each fault>, heal, down, down)', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
   before(() => {
@@ -42,6 +45,7 @@ describe('npm run lab (up, status, fail <each fault>, heal, down, down)', { skip
   });
 
   after(() => {
+    console.log(`# gaps (fault -> first acknowledged write through the VIP):\n${gaps.map((g) => `#   ${g}`).join('\n')}`);
     // Whatever happened above: nothing of the lab stays.
     if (existsSync(state)) lab('down');
     rmSync(dir, { recursive: true, force: true });
