@@ -5,7 +5,8 @@
 //   npm run lab status               the manager's own status table (pgbeat status on each node)
 //   npm run lab fail FAULT           FAULT on the primary: kill, isolate, freeze-thaw,
 //                                    postmaster-crash, link-down, switchover; prints the timeline,
-//                                    the acknowledged and lost writes, and the picture's path (SVG)
+//                                    the acknowledged and lost writes, and the picture's path (SVG);
+//                                    --standby: the fault on the standby instead (not switchover)
 //   npm run lab heal                 links and nodes back; waits until the standby streams again
 //   npm run lab down                 removes every namespace, process and file the lab made (twice is fine)
 // Options: --state FILE (default /run/pgbeat-lab/state.json: the ledger of what `up` made, read by
@@ -32,7 +33,7 @@ const FREEZE_MS = 3_000;
 /** Faults that leave something to undo before the next one. */
 const NEEDS_HEAL: readonly FaultName[] = ['kill', 'isolate', 'link-down'];
 
-const USAGE = `usage: npm run lab -- [up|status|fail FAULT|heal|down] [--state FILE] [--sync-mode fallback|strict]
+const USAGE = `usage: npm run lab -- [up|status|fail FAULT [--standby]|heal|down] [--state FILE] [--sync-mode fallback|strict]
   FAULT: ${FAULTS.join(', ')}`;
 
 /** What the lab keeps in the state file besides the bed's own records. */
@@ -179,9 +180,10 @@ const status = (stateFile: string): void => {
   if (meta.fault) console.log(`fault in place: ${meta.fault.name} of ${meta.fault.node} since ${clock(meta.fault.at)} (\`npm run lab heal\` undoes it)`);
 };
 
-const fail = async (stateFile: string, name: string | undefined): Promise<boolean> => {
+const fail = async (stateFile: string, name: string | undefined, onStandby: boolean): Promise<boolean> => {
   if (!name || !(FAULTS as readonly string[]).includes(name)) throw new LabError(`fail needs one of: ${FAULTS.join(', ')}${name ? ` (not ${name})` : ''}`, 2);
   const faultName = name as FaultName;
+  if (onStandby && faultName === 'switchover') throw new LabError('a switchover starts on the primary: no --standby', 2);
   const { bed, meta } = attach(stateFile);
   if (meta.fault && NEEDS_HEAL.includes(meta.fault.name)) {
     throw new LabError(`${meta.fault.name} of ${meta.fault.node} is still in place: \`npm run lab heal\` first`);
@@ -197,51 +199,56 @@ const fail = async (stateFile: string, name: string | undefined): Promise<boolea
   p.done();
   if (!primary) throw new LabError(`no primary with a recorded synchronous standby within 90 s (try \`npm run lab heal\`):\n${summary(bed)}`);
   const standby = other(primary);
-  // Where the writes should resume, and from when (a crashed postmaster's backends may still answer for a moment).
+  const target = onStandby ? standby : primary;
+  // Where the writes should resume, and from when (a crashed postmaster's backends may still answer
+  // for a moment). A fault of the standby leaves the service where it is.
   const plan: Record<FaultName, { inject: () => Promise<Fault>; to: NodeName; resumeAfterMs: number }> = {
-    kill: { inject: () => powerLoss(bed, primary), to: standby, resumeAfterMs: 0 },
-    isolate: { inject: () => isolate(bed, primary), to: standby, resumeAfterMs: 0 },
+    kill: { inject: () => powerLoss(bed, target), to: standby, resumeAfterMs: 0 },
+    isolate: { inject: () => isolate(bed, target), to: standby, resumeAfterMs: 0 },
     'freeze-thaw': {
       inject: async () => {
-        const f = await freeze(bed, primary, FREEZE_MS);
-        console.log(`${primary} frozen (SIGSTOP) for ${FREEZE_MS} ms...`);
+        const f = await freeze(bed, target, FREEZE_MS);
+        console.log(`${target} frozen (SIGSTOP) for ${FREEZE_MS} ms...`);
         await f.thawed;
         return f;
       },
       to: standby, resumeAfterMs: 0,
     },
-    'postmaster-crash': { inject: () => postmasterCrash(bed, primary), to: primary, resumeAfterMs: 1_000 },
-    'link-down': { inject: () => linkDown(bed, primary, 'heartbeat'), to: primary, resumeAfterMs: 0 },
+    'postmaster-crash': { inject: () => postmasterCrash(bed, target), to: primary, resumeAfterMs: 1_000 },
+    'link-down': { inject: () => linkDown(bed, target, 'heartbeat'), to: primary, resumeAfterMs: 0 },
     switchover: { inject: () => switchover(bed, primary), to: standby, resumeAfterMs: 0 },
   };
-  const step = plan[faultName];
-  console.log(`fault: ${faultName} of ${primary} (the primary); the client keeps writing through the VIP`);
+  const step = { ...plan[faultName], ...(onStandby ? { to: primary } : {}) };
+  // Under strict, no write is acknowledged without the standby: while it is away, writes wait.
+  const writesWait = onStandby && meta.syncMode === 'strict' && faultName !== 'link-down';
+  console.log(`fault: ${faultName} of ${target} (the ${onStandby ? 'standby' : 'primary'}); the client keeps writing through the VIP`);
   const fault = await step.inject();
-  setFault(bed, meta, { name: faultName, node: primary, at: fault.at });
-  const resumed = await bed.waitForWritesOn(step.to, fault.at + step.resumeAfterMs, 60_000);
+  setFault(bed, meta, { name: faultName, node: target, at: fault.at });
+  const resumed = await bed.waitForWritesOn(step.to, fault.at + step.resumeAfterMs, writesWait ? 5_000 : 60_000);
+  if (writesWait && !resumed) console.log(`sync_mode=strict: writes wait while ${target} is away (\`npm run lab heal\` brings it back)`);
   // A little of the time after, for the picture.
   await sleep(2_000);
   const final = bed.finalPrimary();
   const against = final ?? bed.primaries()[0];
   if (!against) throw new LabError(`no primary left to check the writes against:\n${summary(bed)}\n${bed.diagnose()}`);
   const r = bed.report(fault.at, against);
-  const title = `pgbeat: ${faultName} of ${primary}`;
+  const title = `pgbeat: ${faultName} of ${target}`;
   const pictures = (meta.pictures ?? 0) + 1;
   bed.ledger.setMeta('lab', { ...labMeta(bed.ledger)!, pictures });
   const svg = bed.writeSvg(r, title, join(bed.base, `fail-${pictures}-${faultName}.svg`));
-  const timeline = bed.timeline({ at: fault.at, name: faultName, node: primary }, undefined, { to: step.to, after: fault.at + step.resumeAfterMs });
+  const timeline = bed.timeline({ at: fault.at, name: faultName, node: target }, undefined, { to: step.to, after: fault.at + step.resumeAfterMs });
   console.log(`\ntimeline (ms from the fault at ${clock(fault.at)}):\n${formatTimeline(timeline).split('\n').map((l) => `  ${l}`).join('\n')}\n`);
   console.log(formatTrial(title + (final ? '' : ` (no single primary holding the VIP: rows checked on ${against})`), r));
   const back = timeline.find((e) => e.kind === 'first-write');
   console.log(back ? `service back: the first write acknowledged by ${step.to} came ${back.offsetMs} ms after the fault` : `service not back on ${step.to}`);
   console.log(`picture (acknowledged writes per ${r.bucketMs} ms): ${svg}`);
   const broken = [
-    ...(resumed ? [] : [`no write acknowledged by ${step.to} within 60 s`]),
+    ...(resumed || writesWait ? [] : [`no write acknowledged by ${step.to} within 60 s`]),
     ...(r.lost.length ? [`${r.lost.length} acknowledged writes lost`] : []),
     ...(r.twoAcknowledgingMs > 0 ? [`two primaries acknowledged writes for ${r.twoAcknowledgingMs} ms`] : []),
   ];
   if (broken.length) console.log(`NOT AS PROMISED: ${broken.join('; ')}\n${bed.diagnose()}`);
-  console.log(NEEDS_HEAL.includes(faultName) ? 'next: npm run lab -- heal' : `next: npm run lab -- heal (waits for ${primary} to stream again), or another fault`);
+  console.log(NEEDS_HEAL.includes(faultName) ? 'next: npm run lab -- heal' : 'next: npm run lab -- heal (waits until the standby streams again), or another fault');
   return broken.length === 0;
 };
 
@@ -320,6 +327,12 @@ const main = async (): Promise<number> => {
     args.splice(i, 2);
     return v;
   };
+  const flag = (name: string): boolean => {
+    const i = args.indexOf(`--${name}`);
+    if (i >= 0) args.splice(i, 1);
+    return i >= 0;
+  };
+  const onStandby = flag('standby');
   const stateFile = opt('state') ?? DEFAULT_STATE;
   const syncMode = opt('sync-mode') ?? 'fallback';
   if (syncMode !== 'fallback' && syncMode !== 'strict') throw new LabError(`--sync-mode is fallback or strict, not ${syncMode}`, 2);
@@ -341,7 +354,7 @@ const main = async (): Promise<number> => {
       return 0;
     case 'fail':
       extra(1);
-      return (await fail(stateFile, rest[0])) ? 0 : 1;
+      return (await fail(stateFile, rest[0], onStandby)) ? 0 : 1;
     case 'heal':
       extra(0);
       await heal(stateFile);

@@ -129,6 +129,19 @@ describe('npm run lab (up, status, fail <each fault>, heal, down, down)', { skip
     });
   }
 
+  it('fail kill --standby (sync_mode=fallback): the primary goes on alone once SOLO is recorded; heal: the standby boots and streams', () => {
+    const r = lab('fail', 'kill', '--standby');
+    const standby = /fault: kill of (\w+) \(the standby\)/.exec(r.out)?.[1];
+    assert.ok(standby === 'castor' || standby === 'pollux', 'fail names the standby');
+    const primary = standby === 'castor' ? 'pollux' : 'castor';
+    assert.equal(r.code, 0, 'the promise held');
+    assert.match(r.out, /, 0 acknowledged and lost/);
+    assert.match(r.out, new RegExp(`service back: the first write acknowledged by ${primary} came \\d+ ms after the fault`));
+    const h = lab('heal');
+    assert.equal(h.code, 0);
+    assert.match(h.out, new RegExp(`healed: ${primary} primary with the VIP, ${standby} streaming from it`));
+  });
+
   it('down removes every namespace, process and file; down again is fine', async () => {
     assert.ok(made.length > 0, 'up recorded what it made');
     const r = lab('down');

@@ -8,7 +8,7 @@ import type { WriteRecord } from './client/records.ts';
 export type TimelineKind =
   | 'fault' | 'last-write' | 'paused' | 'peer-dead' | 'fencing' | 'fenced' | 'lease-lost' | 'witness-asked' | 'witness-recorded'
   | 'witness-refused' | 'agreed' | 'steps-down' | 'handover' | 'vip-down' | 'demoted' | 'released' | 'restart' | 'promoted'
-  | 'vip-up' | 'took-service' | 'following' | 'peer-back' | 'first-write';
+  | 'vip-up' | 'took-service' | 'sync-standby' | 'following' | 'peer-back' | 'first-write';
 
 /** One step. */
 export interface TimelineEvent {
@@ -70,6 +70,7 @@ export const TIMELINE_RULES: readonly { re: RegExp; kind: TimelineKind; what: st
   { re: /^promote \S+: ok in (\d+) ms/, kind: 'promoted', what: 'PostgreSQL promoted ($1 ms)' },
   { re: /^start \S*IPaddr\S*: ok/, kind: 'vip-up', what: 'VIP up' },
   { re: /^Took the service \((.*)\)/, kind: 'took-service', what: 'took the service ($1)' },
+  { re: /^synchronous_standby_names now (.*)\.$/, kind: 'sync-standby', what: 'synchronous_standby_names now $1' },
   { re: /^Following (\S+): starting PostgreSQL as its standby/, kind: 'following', what: 'following $1 as its standby' },
   { re: /^Node (\S+): status active/, kind: 'peer-back', what: '$1 heard again' },
 ];

@@ -26,6 +26,8 @@ describe('classifyLine()', () => {
     { line: 'stop ocf:pgbeat:IPaddr::ip=192.0.2.10::cidr_netmask=24::nic=eth0: ok in 9 ms', want: { kind: 'vip-down', what: 'VIP down' } },
     { line: 'start ocf:pgbeat:IPaddr::ip=192.0.2.10: failed (code 1: no such device) in 9 ms', want: undefined },
     { line: 'Took the service (primary, no synchronous standby).', want: { kind: 'took-service', what: 'took the service (primary, no synchronous standby)' } },
+    { line: 'synchronous_standby_names now empty (SOLO).', want: { kind: 'sync-standby', what: 'synchronous_standby_names now empty (SOLO)' } },
+    { line: "synchronous_standby_names now 'pollux'.", want: { kind: 'sync-standby', what: "synchronous_standby_names now 'pollux'" } },
     { line: 'This node was paused 3012 ms: the peer\'s silence is counted afresh.', want: { kind: 'paused', what: 'noticed it was paused 3012 ms' } },
     { line: 'Following pollux: starting PostgreSQL as its standby (a stale primary: stopped and rewound).', want: { kind: 'following', what: 'following pollux as its standby' } },
     { line: 'Node castor: status active (heard on hb0).', want: { kind: 'peer-back', what: 'castor heard again' } },
