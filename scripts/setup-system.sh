@@ -3,9 +3,11 @@
 # Idempotent and quick when everything is there; needs root (apt-get) only when something is missing.
 #   bash scripts/setup-system.sh          # everything the tests need
 #   bash scripts/setup-system.sh --demo   # only what the VIP demo needs
+#   bash scripts/setup-system.sh --lab    # what the two-node lab needs (npm run lab)
 set -euo pipefail
 
 demo=(iproute2 iputils-arping iputils-ping)
+lab=("${demo[@]}" procps util-linux perl socat postgresql-15 postgresql-client-15)
 tests=(
   "${demo[@]}"
   procps util-linux             # runuser, unshare, ps
@@ -22,6 +24,7 @@ tests=(
 
 want=("${tests[@]}")
 [[ "${1:-}" == "--demo" ]] && want=("${demo[@]}")
+[[ "${1:-}" == "--lab" ]] && want=("${lab[@]}")
 
 missing=()
 for p in "${want[@]}"; do

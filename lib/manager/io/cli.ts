@@ -68,7 +68,7 @@ if (adminTool !== undefined && args[1] !== '--help') {
     const ac = new AbortController();
     process.once('SIGTERM', () => ac.abort());
     process.once('SIGINT', () => ac.abort());
-    await runWitnessServer({ config, bind: argv.bind, port: argv.port, statePath: `${argv['state-dir']}/witness-state`, generationPath: `${argv['state-dir']}/witness-generation`, peersPath: `${argv['state-dir']}/witness-peer-generations`, log: (level, line) => console.log(`${level}: ${line}`), signal: ac.signal }).catch(fail);
+    await runWitnessServer({ config, bind: argv.bind, port: argv.port, statePath: `${argv['state-dir']}/witness-state`, generationPath: `${argv['state-dir']}/witness-generation`, peersPath: `${argv['state-dir']}/witness-peer-generations`, log: (level, line) => console.log(`${new Date().toISOString()} ${level}: ${line}`), signal: ac.signal }).catch(fail);
   })
   .command('cl_status <sub-command..>', 'heartbeat\'s cl_status, answered by the daemon (hbstatus, listnodes, nodestatus, listhblinks, hblinkstatus, rscstatus, hbparameter...)')
   .command('hb_standby [all|foreign|local|failback]', 'heartbeat\'s hb_standby: standby, waiting for the outcome')

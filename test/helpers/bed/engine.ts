@@ -30,6 +30,8 @@ export interface Engine {
   standby(bed: BedBase, nodes: Record<NodeName, BedNode>, name: NodeName): Promise<void>;
   /** Graceful switchover away from `from` with the engine's own command; resolves once the command returned. */
   switchover(bed: BedBase, nodes: Record<NodeName, BedNode>, from: NodeName): Promise<void>;
+  /** Host files of the engine's logs whose lines start with an ISO time, by host (castor, pollux, witness), for the timeline. */
+  logFiles?(bed: BedBase): Record<string, string>;
   /** Engine-specific lines explaining the state (failure messages). */
   diagnose(nodes: Record<NodeName, BedNode>): string;
 }

@@ -3,7 +3,7 @@
 // temp directories, and undo commands (firewall rules, links set down). Kept as JSON in a state
 // file after every change, so `npm run lab down` in another process can undo a bed it did not build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -30,15 +30,25 @@ export const sameProcess = (pid: number, startTime: string): boolean => startTim
 /** The ledger of one bed, saved to `stateFile` (when given) after every change. */
 export class Ledger {
   readonly entries: LedgerEntry[];
+  /** What another process needs to re-attach to the bed (bed.ts's attachBed), saved with the entries. */
+  readonly meta: Record<string, unknown>;
 
-  constructor(readonly stateFile?: string, entries: LedgerEntry[] = []) {
+  constructor(readonly stateFile?: string, entries: LedgerEntry[] = [], meta: Record<string, unknown> = {}) {
     this.entries = entries;
+    this.meta = meta;
   }
 
   /** Reads a ledger saved by another process (empty when the file is missing). */
   static load(stateFile: string): Ledger {
-    const entries = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { entries: LedgerEntry[] }).entries : [];
-    return new Ledger(stateFile, entries);
+    const saved = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { entries: LedgerEntry[]; meta?: Record<string, unknown> }) : { entries: [] };
+    return new Ledger(stateFile, saved.entries, saved.meta ?? {});
+  }
+
+  /** Records (or with undefined, forgets) one meta value and saves. */
+  setMeta(key: string, value: unknown): void {
+    if (value === undefined) delete this.meta[key];
+    else this.meta[key] = value;
+    this.save();
   }
 
   /** Records an entry and saves. */
@@ -61,7 +71,10 @@ export class Ledger {
 
   private save(): void {
     // The state file may live in a directory the ledger itself removes: then there is nothing to keep.
-    if (this.stateFile && existsSync(dirname(this.stateFile))) writeFileSync(this.stateFile, `${JSON.stringify({ entries: this.entries }, null, 1)}\n`);
+    if (!this.stateFile || !existsSync(dirname(this.stateFile))) return;
+    // Whole or not at all: another process may read it at any time.
+    writeFileSync(`${this.stateFile}.new`, `${JSON.stringify({ entries: this.entries, meta: this.meta }, null, 1)}\n`);
+    renameSync(`${this.stateFile}.new`, this.stateFile);
   }
 
   /**
@@ -92,6 +105,7 @@ export class Ledger {
       }
     }
     this.entries.length = 0;
+    for (const k of Object.keys(this.meta)) delete this.meta[k];
     if (this.stateFile) rmSync(this.stateFile, { force: true });
     return failed;
   }

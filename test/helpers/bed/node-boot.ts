@@ -4,10 +4,10 @@
 // background and then execs a reaper (daemonised postmasters end up there). Killing PID 1 is the node
 // losing power. Only processes we started are signalled, by PID; every wait is bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childrenOf, commOf, killInit, NODE_PATH, notRunning, runInNode, waitUntil } from '../lab-node.ts';
-import type { Ledger } from './ledger.ts';
+import { sameProcess, type Ledger } from './ledger.ts';
 import type { BedNode } from './node.ts';
 import type { NodeName } from './topology.ts';
 
@@ -41,9 +41,12 @@ const BOOT = [
 export const makeBootedNode = (spec: BootSpec, ledger: Ledger): BedNode => {
   let child: ChildProcess | undefined;
   let init: number | undefined;
+  // Set when the node was booted by another process (adopt): its first process's start time.
+  let adopted: string | undefined;
   let exited: Promise<void> = Promise.resolve();
-  let bootOutput = '';
-  const running = (): boolean => init !== undefined && child !== undefined && child.exitCode === null && child.signalCode === null;
+  const running = (): boolean => init !== undefined && (adopted !== undefined
+    ? sameProcess(init, adopted)
+    : child !== undefined && child.exitCode === null && child.signalCode === null);
   // The daemon is PID 1's only child (a script's command name depends on its interpreter).
   const daemonPid = (): number | undefined => (init === undefined ? undefined : childrenOf(init)[0]);
   const node: BedNode = {
@@ -53,7 +56,10 @@ export const makeBootedNode = (spec: BootSpec, ledger: Ledger): BedNode => {
     running,
     start: async () => {
       if (running()) throw new Error(`${spec.name} is already running`);
-      bootOutput = '';
+      adopted = undefined;
+      // The boot's own output goes to the daemon's log file too: the node outlives the process that
+      // booted it (the lab's `up`), so it holds no pipe to it.
+      const outFd = openSync(spec.logFile, 'a');
       child = spawn('ip', [
         'netns', 'exec', spec.ns, 'unshare', '-m', '-u', '-p', '-f', '--mount-proc', '--propagation', 'private',
         'sh', '-c', BOOT, 'boot', ...spec.daemon,
@@ -63,31 +69,38 @@ export const makeBootedNode = (spec: BootSpec, ledger: Ledger): BedNode => {
           PGB_BINDS: spec.binds.map((b) => `${b.source}\t${b.target}\n`).join(''),
           PGB_RUNDIRS: spec.runDirs.map((d) => `${d.path}\t${d.owner}\t${d.mode}\n`).join(''),
         },
-        stdio: ['ignore', 'pipe', 'pipe'], cwd: '/',
+        stdio: ['ignore', outFd, outFd], cwd: '/',
       });
-      child.stdout!.on('data', (b: Buffer) => (bootOutput += b.toString()));
-      child.stderr!.on('data', (b: Buffer) => (bootOutput += b.toString()));
+      closeSync(outFd);
       const c = child;
       exited = new Promise((resolve) => c.on('exit', () => resolve()));
       const found = await waitUntil(() => {
         init = c.pid === undefined ? undefined : childrenOf(c.pid)[0];
         return init !== undefined;
       }, { timeoutMs: 5_000, stepMs: 20 });
-      if (!found) throw new Error(`${spec.name}: no PID 1 appeared\n${bootOutput}`);
+      if (!found) throw new Error(`${spec.name}: no PID 1 appeared\n${node.logs()}`);
       ledger.addProcess(init!, `${spec.name} PID 1`);
       const up = await waitUntil(() => daemonPid() !== undefined && commOf(init!) === 'perl', { timeoutMs: 10_000, stepMs: 50 });
       if (!up) throw new Error(`${spec.name}: ${spec.daemon.join(' ')} did not start\n${node.logs()}`);
     },
     kill: async () => {
       if (!running()) return;
-      await killInit(init!, exited);
+      if (adopted !== undefined) {
+        const [pid, startTime] = [init!, adopted];
+        await killInit(pid, waitUntil(() => !sameProcess(pid, startTime), { timeoutMs: 15_000, stepMs: 20 }));
+      } else await killInit(init!, exited);
       init = undefined;
+      adopted = undefined;
+    },
+    adopt: (pid, startTime) => {
+      child = undefined;
+      init = pid;
+      adopted = startTime;
     },
     run: (argv, opts = {}) => (running() ? runInNode(init!, [], argv, opts) : notRunning(spec.name)),
     logs: (lines = 40) => [
       `--- ${spec.name} ${spec.daemon.join(' ')} (last ${lines}) ---`,
       (existsSync(spec.logFile) ? readFileSync(spec.logFile, 'utf8') : '').trimEnd().split('\n').slice(-lines).join('\n') || '(empty)',
-      ...(bootOutput ? [`--- ${spec.name} boot output ---`, bootOutput] : []),
     ].join('\n'),
   };
   return node;

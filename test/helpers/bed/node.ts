@@ -30,6 +30,11 @@ export interface BedNode {
   kill(): Promise<void>;
   /** Runs a command in all of the node's namespaces (bounded). */
   run(argv: string[], opts?: { timeoutMs?: number; env?: Record<string, string> }): Run;
+  /**
+   * Takes over a node booted by another process (the lab's later commands): `init` is its first
+   * process, `startTime` that process's start time (ledger.ts).
+   */
+  adopt?(init: number, startTime: string): void;
   /** The engine's logs, last `lines` lines, for failure messages. */
   logs(lines?: number): string;
 }

@@ -26,18 +26,22 @@ export interface SerialLine {
   down(): Promise<void>;
 }
 
-/** Prepares the line under `base` (a bed temp dir) and records socat in `ledger` when started. */
-export const makeSerialLine = (base: string, ledger: Ledger): SerialLine => {
+/**
+ * Prepares the line under `base` (a bed temp dir) and records socat in `ledger` when started;
+ * `running` is a socat started by another process (the lab's `up`) to take over.
+ */
+export const makeSerialLine = (base: string, ledger: Ledger, running?: { pid: number; startTime: string }): SerialLine => {
   const dirs = { castor: join(base, 'serial-castor'), pollux: join(base, 'serial-pollux') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o755 });
   const ends = Object.values(dirs).map((d) => join(d, 'ttyPGB0'));
-  let current: { pid: number; startTime: string; exited: Promise<void> } | undefined;
-  const running = (): boolean => current !== undefined && sameProcess(current.pid, current.startTime);
+  // exited is absent for a socat this process did not start (it is polled for instead).
+  let current: { pid: number; startTime: string; exited?: Promise<void> } | undefined = running && { ...running };
+  const isRunning = (): boolean => current !== undefined && sameProcess(current.pid, current.startTime);
   return {
     dirs,
-    pid: () => (running() ? current!.pid : undefined),
+    pid: () => (isRunning() ? current!.pid : undefined),
     up: async () => {
-      if (running()) return;
+      if (isRunning()) return;
       for (const e of ends) rmSync(e, { force: true });
       const child = spawn('socat', ends.map((e) => `pty,raw,echo=0,link=${e}`), { stdio: 'ignore' });
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -58,7 +62,8 @@ export const makeSerialLine = (base: string, ledger: Ledger): SerialLine => {
         } catch {
           // Already gone.
         }
-        await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+        if (exited) await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+        else await waitUntil(() => !sameProcess(pid, startTime), { timeoutMs: ms, stepMs: 20 });
       }
       for (const e of ends) rmSync(e, { force: true });
       ledger.remove((e) => e.kind === 'process' && e.pid === pid);

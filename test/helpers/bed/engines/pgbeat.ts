@@ -108,6 +108,7 @@ export const pgbeatEngine = (o: PgbeatConfigOptions = {}): Engine => {
       const r = nodes[from].run([pgbeatBin(), 'standby', '--config-dir', dirs(bed, from).config], { timeoutMs: 60_000 });
       if (r.status !== 0) throw new Error(`pgbeat standby on ${from} failed (${r.status}): ${r.out}`);
     },
+    logFiles: (bed) => ({ castor: dirs(bed, 'castor').log, pollux: dirs(bed, 'pollux').log, witness: join(bed.base, 'witness.out') }),
     diagnose: (nodes) => NODE_NAMES.map((n) => nodes[n].logs(40)).join('\n'),
   };
 };
