@@ -1,5 +1,5 @@
 // The bed's pgbeat configuration (pure): ha.cf, haresources, authkeys and nodeinfo for one node (or
-// the witness host). Heartbeats every 100 ms on every medium: ucast on the heartbeat link and on the
+// the witness host). Heartbeats every 100 ms on every medium (deadtime 500 ms, the README's example): ucast on the heartbeat link and on the
 // service LAN, and the serial line; the witness on the service LAN. The postgresql resource comes
 // first in the group and the VIP after it: the manager promotes before the address comes up (clients
 // never reach a standby through it) and, stopping right to left, takes the address away before it
@@ -49,8 +49,8 @@ export const pgbeatConfig = (host: NodeName | 'witness', o: PgbeatConfigOptions 
     'cluster pgbeat-bed',
     `udpport ${PGBEAT_PORT}`,
     `keepalive ${o.keepalive ?? '100ms'}`,
-    `warntime ${o.warntime ?? '500ms'}`,
-    `deadtime ${o.deadtime ?? '1'}`,
+    `warntime ${o.warntime ?? '250ms'}`,
+    `deadtime ${o.deadtime ?? '500ms'}`,
     `initdead ${o.initdead ?? '10'}`,
     ...NODE_NAMES.map((n) => `ucast ${NIC.heartbeat} ${ADDR.heartbeat[n]}`),
     ...NODE_NAMES.map((n) => `ucast ${NIC.service} ${ADDR.service[n]}`),
