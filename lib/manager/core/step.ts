@@ -189,6 +189,9 @@ const onResourceDone = (d: Draft, r: Extract<Input, { kind: 'resourceDone' }>): 
         if (r.lsn !== undefined && r.timeline !== undefined) releaseNow(d, { timeline: r.timeline, lsn: r.lsn });
         else if (s.agreed.sync === cfg.peer) releaseNow(d, { timeline: s.pg?.timeline ?? 0, lsn: Number.MAX_SAFE_INTEGER });
       }
+      // Tell the peer at once that nothing is held here: a successor adds the address without the
+      // duplicate-address probe (about 1 s) only when our last heartbeat says so.
+      sendHeartbeat(d);
       break;
     case 'setSync':
       s.syncTarget = op.target ?? null;

@@ -2,7 +2,9 @@
 // executor for take/release/prepare, the probe for positions, and one local session to set
 // synchronous_standby_names.
 import type { GroupConfig } from '../config/cluster-config.ts';
+import { isCleanShutdown } from '../../pg/controldata.ts';
 import { connectPg, type PgTarget } from '../../pg/io/client.ts';
+import { readControlHead } from '../../pg/io/controldata.ts';
 import type { GroupResources } from '../resources/io/group-resources.ts';
 import type { PgProbe } from '../pg/io/pg-probe.ts';
 import type { Clock, OpResult, ServiceResources } from '../ports.ts';
@@ -14,6 +16,8 @@ export interface ServiceResourcesOptions {
   probe: PgProbe | null;
   /** The local instance, for synchronous_standby_names (null: no postgresql resource). */
   target: PgTarget | null;
+  /** Its data directory, for the final position after a stop (null: no postgresql resource). */
+  pgdata: string | null;
   clock: Clock;
   /** The other node's name. */
   peer: string;
@@ -23,9 +27,13 @@ const fail = (reason: string): OpResult => ({ ok: false, reason });
 
 /** The ServiceResources over every group. */
 export const serviceResources = (o: ServiceResourcesOptions): ServiceResources => {
+  // After a release PostgreSQL is stopped: its final position is the shutdown checkpoint in the control
+  // file (the last record of a clean shutdown); after any other end (a crash) none is known.
   const position = async (): Promise<OpResult> => {
     const snap = o.probe ? await o.probe.refresh() : undefined;
-    return { ok: true, lsn: snap?.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap?.timeline };
+    if (snap?.postmaster === 'running') return { ok: true, lsn: snap.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap.timeline };
+    const head = o.pgdata === null ? undefined : readControlHead(o.pgdata);
+    return head !== undefined && isCleanShutdown(head.state) ? { ok: true, lsn: Number(head.checkpointLsn), timeline: head.timeline } : { ok: true };
   };
   const releaseAll = async (stopDatabase: boolean, urgent = false): Promise<OpResult> => {
     for (const g of [...o.groups].reverse()) {
@@ -33,6 +41,17 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       if (r.verdict !== 'done') return fail(r.sentence);
     }
     return position();
+  };
+  // A CHECKPOINT while the service still runs leaves the shutdown checkpoint little to write, so the
+  // fast stop after the address went is quick. Best effort: a failure only makes the stop slower.
+  const checkpoint = async (): Promise<void> => {
+    if (o.target === null || o.probe?.snapshot().role !== 'primary') return;
+    const session = await connectPg(o.target);
+    try {
+      await session.checkpoint();
+    } finally {
+      await session.close();
+    }
   };
   const setSync = async (standby: string | null): Promise<OpResult> => {
     if (o.target === null) return { ok: true };
@@ -77,7 +96,13 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       }
       return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
     },
-    release: (urgent) => releaseAll(urgent, urgent),
+    // The address goes, then PostgreSQL stops (fast) and reports its final position; it comes back as a
+    // standby by the core's follow once the successor is recorded primary (a demote here, a stop and a
+    // start as standby, would keep the successor waiting for the start).
+    release: async (urgent) => {
+      if (!urgent) await checkpoint().catch(() => undefined);
+      return releaseAll(true, urgent);
+    },
     setSync: (standby) => setSync(standby).catch((e: unknown) => fail((e as Error).message)),
     stop: () => releaseAll(true),
   };

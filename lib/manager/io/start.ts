@@ -97,7 +97,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     } });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
-  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock, peer: cfg.peer });
+  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, pgdata: pg?.pgdata ?? null, clock, peer: cfg.peer });
   const stand = probe === null ? noDatabase(service) : null;
   const counted = countOps(stand?.resources ?? service);
   const daemon = await startDaemon({
