@@ -145,6 +145,8 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
   const won = reply.state.epoch === cas.request.next.epoch && reply.state.primary === cas.request.next.primary && reply.state.sync === cas.request.next.sync;
   if (won) {
     say(d, 'info', `The witness recorded it (${cas.purpose}).`);
+    // The peer learns the new state from our heartbeat now rather than from its next renewal.
+    sendHeartbeat(d);
     if (cas.purpose === 'take' && cas.request.next.primary === cfg.self && cfg.fence) s.fenceBeforeTake = true;
   } else {
     say(d, 'warn', `The witness refused (${cas.purpose}): ${reply.cas?.why ?? 'no reason given'}.`);

@@ -89,12 +89,18 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       // synchronous_standby_names in force from the promotion's first moment (ALTER SYSTEM works in
       // recovery; the setting bites once promoted): no commit is acknowledged without the agreed
       // standby between the promote and the set after it. A failure here is retried after the promote.
-      if (standbyRunning) await setSync(syncStandby).catch(() => undefined);
+      // For no standby (SOLO) it waits for the promotion: a name left from before only holds commits
+      // back until the set after it.
+      if (standbyRunning && syncStandby !== null) await setSync(syncStandby).catch(() => undefined);
       for (const g of o.groups) {
         const r = await o.resources.take(g, { standbyRunning, dad, notify: false, peerDown: peerDown ? o.peer : undefined }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
       }
-      return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
+      const r = await setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
+      // The core's next tick must see the promoted role, not a reading from before the promotion
+      // (it would take the primary for one that stopped running as such and restart it again).
+      await o.probe?.refresh();
+      return r;
     },
     // The address goes, then PostgreSQL stops (fast) and reports its final position; it comes back as a
     // standby by the core's follow once the successor is recorded primary (a demote here, a stop and a

@@ -87,7 +87,11 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const generation = await startGeneration(join(stateDir, 'generation'));
   const channel = packetChannel(config, self, generation, (l) => log('debug', l));
   const pg = localPg(config.groups);
-  const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
+  const probe: PgProbe | null = pg && startPgProbe({
+    pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs,
+    // A crashed postmaster is seen within one core tick (postmaster.pid and /proc: no fork, no connection).
+    pidIntervalMs: Math.max(20, cfg.tickMs),
+  });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
   const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: config.maxRestarts ?? 3, coreOwnsDatabase: true,
