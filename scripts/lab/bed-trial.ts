@@ -1,6 +1,7 @@
 // One failover trial on the shared bed (test/helpers/bed/), from the command line, as root:
 //   node --import tsx scripts/lab/bed-trial.ts --engine heartbeat|pgbeat --fault FAULT [--out DIR]
 //     [--sync-mode off|fallback|strict]   (pgbeat: the postgresql resource's sync_mode, default strict)
+//     [--no-primary-host]                 (pgbeat: the postgresql resource without primary_host, peers alone)
 //   node --import tsx scripts/lab/bed-trial.ts down      (removes what a crashed run left)
 // FAULT: power-loss, postmaster-crash, heartbeat-link, isolate, freeze, serial, switchover (all on
 // castor, the first primary). Installs the build's agents for the run (scripts/install.sh), builds
@@ -40,7 +41,7 @@ if (!['off', 'fallback', 'strict'].includes(syncMode)) {
   console.error(`unknown sync mode ${syncMode}: off, fallback, strict`);
   process.exit(2);
 }
-const engine = engineName === 'pgbeat' ? pgbeatEngine({ syncMode: syncMode as 'off' | 'fallback' | 'strict' }) : heartbeatEngine();
+const engine = engineName === 'pgbeat' ? pgbeatEngine({ syncMode: syncMode as 'off' | 'fallback' | 'strict', primaryHost: !args.includes('--no-primary-host') }) : heartbeatEngine();
 const inject: Record<string, (b: Awaited<ReturnType<typeof buildBed>>) => Promise<Fault>> = {
   'power-loss': (b) => powerLoss(b, 'castor'),
   'postmaster-crash': (b) => postmasterCrash(b, 'castor'),

@@ -24,6 +24,8 @@ export interface PgbeatConfigOptions {
   monitorInterval?: string;
   /** Shared HMAC key (authkeys sha256). */
   key?: string;
+  /** Give the postgresql resource primary_host=VIP (default true; false: peers alone, as the README's example). */
+  primaryHost?: boolean;
 }
 
 /** UDP port of the heartbeats and of the witness. */
@@ -32,9 +34,9 @@ export const PGBEAT_PORT = 694;
 export const PGBEAT_LOG = `${LAB_DIR}/log/pgbeat.log`;
 
 /** The postgresql resource as an OCF token of haresources. */
-export const pgbeatPgResource = (syncMode: string): string => [
+export const pgbeatPgResource = (syncMode: string, primaryHost = true): string => [
   'ocf:pgbeat:postgresql', `pgdata=${PGDATA}`, `pghost=${SOCKET_DIR}`,
-  `peers=${NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(',')}`, `primary_host=${ADDR.vip}`,
+  `peers=${NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(',')}`, ...(primaryHost ? [`primary_host=${ADDR.vip}`] : []),
   'repuser=replicator', `sync_mode=${syncMode}`, `report_dir=${REPORT_DIR}`,
 ].join('::');
 
@@ -65,7 +67,7 @@ export const pgbeatConfig = (host: NodeName | 'witness', o: PgbeatConfigOptions 
   ].join('\n');
   const haresources = [
     '# pgbeat bed: the database first (promoted before the address comes up), then the VIP',
-    `castor ${pgbeatPgResource(o.syncMode ?? 'strict')} ${pgbeatVipResource()}`,
+    `castor ${pgbeatPgResource(o.syncMode ?? 'strict', o.primaryHost ?? true)} ${pgbeatVipResource()}`,
     '',
   ].join('\n');
   const authkeys = `auth 1\n1 sha256 ${o.key ?? 'pgbeat-bed-shared-key'}\n`;
