@@ -1,9 +1,10 @@
 // The bed's pgbeat configuration (pure): ha.cf, haresources, authkeys and nodeinfo for one node (or
-// the witness host). Heartbeats every 100 ms on every medium (deadtime 500 ms, the README's example): ucast on the heartbeat link and on the
-// service LAN, and the serial line; the witness on the service LAN. The postgresql resource comes
-// first in the group and the VIP after it: the manager promotes before the address comes up (clients
-// never reach a standby through it) and, stopping right to left, takes the address away before it
-// demotes; standbys stream from whichever peer accepts writes (peers=), so they need no VIP.
+// the witness host). Heartbeats every 100 ms on every medium (deadtime 500 ms, as the README's
+// example): ucast on the heartbeat link and on the service LAN, and the serial line; the witness on
+// the service LAN. The postgresql resource comes first in the group and the VIP after it: the manager
+// promotes before the address comes up (clients never reach a standby through it) and, stopping right
+// to left, takes the address away before it stops PostgreSQL; standbys stream from whichever peer
+// accepts writes (peers=), so they need no VIP.
 import { REPORT_DIR, PGDATA, SOCKET_DIR, LAB_DIR } from '../node.ts';
 import { SERIAL_DEVICE } from '../serial.ts';
 import { ADDR, NIC, NODE_NAMES, type NodeName } from '../topology.ts';
