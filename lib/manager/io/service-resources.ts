@@ -45,7 +45,8 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
   // A CHECKPOINT while the service still runs leaves the shutdown checkpoint little to write, so the
   // fast stop after the address went is quick. Best effort: a failure only makes the stop slower.
   const checkpoint = async (): Promise<void> => {
-    if (o.target === null || o.probe?.snapshot().role !== 'primary') return;
+    const snap = o.probe?.snapshot();
+    if (o.target === null || snap?.postmaster !== 'running' || snap.role !== 'primary') return;
     const session = await connectPg(o.target);
     try {
       await session.checkpoint();
