@@ -161,3 +161,12 @@ test('the standby\'s promise for the holder\'s lease counts from when it last he
   assert.equal(r.state.promiseUntil, 9850 + cfg.leaseMs * (1 + cfg.rho));
   assert.ok(r.state.promiseUntil < 9850 + cfg.deadtimeMs, 'lapses before the holder is declared dead');
 });
+
+test('the witness\'s record of a takeover starts the take in the same step (with the lease it grants), not at the next tick', () => {
+  const cfg = cfgFor('beta', { witness: true });
+  const next: AgreedState = { epoch: 3, primary: 'beta', sync: null };
+  const s0 = situation(cfg, SYNC_BETA, { pg: standbyPg, heardAt: 9400, peer: { lastHeard: 9400, since: 0, dead: true, links: {} } });
+  const s = { ...s0, witness: { ...s0.witness, cas: { id: 3, request: { expect: 2, next }, sentAt: 9995, purpose: 'take' as const }, sent: { ids: [3], at: [9995] } } };
+  const r = step(cfg, s, { kind: 'witnessReply', now: 10_000, reply: { to: 'beta', id: 3, state: next, leaseMs: cfg.leaseMs, cas: { ok: true, why: 'recorded' } } });
+  assert.deepEqual(kinds(r.effects).filter((k) => k !== 'send'), ['persist', 'lease', 'resource:take']);
+});
