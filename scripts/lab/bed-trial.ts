@@ -1,11 +1,13 @@
 // One failover trial on the shared bed (test/helpers/bed/), from the command line, as root:
 //   node --import tsx scripts/lab/bed-trial.ts --engine heartbeat|pgbeat --fault FAULT [--out DIR]
+//     [--sync-mode off|fallback|strict]   (pgbeat: the postgresql resource's sync_mode, default strict)
+//     [--no-primary-host]                 (pgbeat: the postgresql resource without primary_host, peers alone)
 //   node --import tsx scripts/lab/bed-trial.ts down      (removes what a crashed run left)
 // FAULT: power-loss, postmaster-crash, heartbeat-link, isolate, freeze, serial, switchover (all on
 // castor, the first primary). Installs the build's agents for the run (scripts/install.sh), builds
 // the bed, writes through the VIP, injects the fault, heals it where it can be healed, prints the
-// report and writes the picture (SVG) into --out. The building block of `npm run lab` (issue 10).
-import { mkdirSync } from 'node:fs';
+// report and writes the picture (SVG), the engine's logs and the writer's record into --out. The building block of `npm run lab` (issue 10).
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildBed } from '../../test/helpers/bed/bed.ts';
@@ -34,7 +36,12 @@ if (args[0] === 'down') {
 const engineName = opt('engine', 'heartbeat');
 const faultName = opt('fault', 'power-loss');
 const out = resolve(opt('out', '.'));
-const engine = engineName === 'pgbeat' ? pgbeatEngine() : heartbeatEngine();
+const syncMode = opt('sync-mode', 'strict');
+if (!['off', 'fallback', 'strict'].includes(syncMode)) {
+  console.error(`unknown sync mode ${syncMode}: off, fallback, strict`);
+  process.exit(2);
+}
+const engine = engineName === 'pgbeat' ? pgbeatEngine({ syncMode: syncMode as 'off' | 'fallback' | 'strict', primaryHost: !args.includes('--no-primary-host') }) : heartbeatEngine();
 const inject: Record<string, (b: Awaited<ReturnType<typeof buildBed>>) => Promise<Fault>> = {
   'power-loss': (b) => powerLoss(b, 'castor'),
   'postmaster-crash': (b) => postmasterCrash(b, 'castor'),
@@ -82,6 +89,11 @@ try {
       console.log(formatTrial(`${engine.name}, ${fault.name} of ${fault.node} (rows checked on ${n})`, r));
     }
     mkdirSync(out, { recursive: true });
+    // The engine's logs and the writer's record next to the picture, for a timeline of the trial.
+    for (const f of ['castor-pgbeat.out', 'pollux-pgbeat.out', 'witness.out', 'writes.jsonl']) {
+      if (existsSync(join(bed.base, f))) copyFileSync(join(bed.base, f), join(out, `bed-${engineName}-${faultName}.${f}`));
+    }
+    console.log(`fault at ${new Date(fault.at).toISOString()} (${fault.at})`);
     console.log(`picture: ${bed.writeSvg(r, `${engine.name}: ${fault.name} of ${fault.node}`, join(out, `bed-${engineName}-${faultName}.svg`))}`);
   } catch (e) {
     status = 1;

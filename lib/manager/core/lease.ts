@@ -1,13 +1,13 @@
 // Lease arithmetic on monotonic clocks. A holder's lease runs from the *send* time of a renewal that a
 // voter (the peer or the witness) acknowledged; a voter promises no other primary for longer, measured
-// from when it acknowledged. With clock rates within rho of each other the holder's lease always ends
+// from when the acknowledged renewal (or anything later from the holder) arrived: never before the send. With clock rates within rho of each other the holder's lease always ends
 // first, and actMargin leaves time to drop the address before it does.
 
 /** The holder's lease end for a renewal sent at `sentAt` and acknowledged for `leaseMs`. */
 export const holderLeaseEnd = (sentAt: number, leaseMs: number, rho: number, actMarginMs: number): number =>
   sentAt + leaseMs * (1 - rho) - actMarginMs;
 
-/** The voter's promise end for an acknowledgement sent at `ackAt`: no other primary before it. */
+/** The voter's promise end for a renewal received at or before `ackAt`: no other primary before it. */
 export const voterPromiseEnd = (ackAt: number, leaseMs: number, rho: number): number => ackAt + leaseMs * (1 + rho);
 
 /** Send times of recent outgoing messages by id, to date acknowledgements (bounded ring). */

@@ -24,6 +24,7 @@ export interface StepResult {
 /** Applies one input to the core. */
 export const step = (cfg: CoreConfig, state: CoreState, input: Input): StepResult => {
   const d: Draft = { cfg, s: { ...state, now: Math.max(state.now, input.now) }, effects: [], sentences: [] };
+  const before = { agreed: state.agreed, cas: state.witness.cas };
   switch (input.kind) {
     case 'tick': onTick(d); break;
     case 'heartbeat': onHeartbeat(d, input.link, input.hb); break;
@@ -36,6 +37,10 @@ export const step = (cfg: CoreConfig, state: CoreState, input: Input): StepResul
     case 'fenceDone': onFenceDone(d, input.id, input.ok); break;
     case 'command': onCommand(d, input.command); break;
   }
+  // What the last decision waited for arrived (a new agreed state, the witness's answer): decide now,
+  // in this step, rather than at the next tick. (Not after an action: its effect on PostgreSQL is
+  // known only from the next probe.)
+  if (input.kind !== 'tick' && (d.s.agreed !== before.agreed || d.s.witness.cas !== before.cas)) decide(d);
   return { state: d.s, effects: d.effects, sentence: d.sentences.join(' ') };
 };
 
@@ -66,7 +71,10 @@ const sendHeartbeat = (d: Draft): void => {
   if (cfg.witness && hb !== null && !asking && !s.peer.dead && s.agreed.primary === cfg.peer && hb.state.epoch === s.agreed.epoch
     && s.peer.lastHeard !== null && s.now - s.peer.lastHeard <= 2 * cfg.keepaliveMs) {
     ack = hb.seq;
-    s.promiseUntil = Math.max(s.promiseUntil, voterPromiseEnd(s.now, cfg.leaseMs, cfg.rho));
+    // Counted from when the peer was last heard, not from now: the renewal acknowledged (its newest
+    // heartbeat) left the holder before that, and the holder's lease counts from its send. A promise
+    // from now would outlast the holder's lease by up to two keepalives and hold a takeover past deadtime.
+    s.promiseUntil = Math.max(s.promiseUntil, voterPromiseEnd(s.peer.lastHeard, cfg.leaseMs, cfg.rho));
   }
   s.sent = recordSent(s.sent, seq, s.now);
   s.nextSendAt = s.now + cfg.keepaliveMs;
@@ -137,6 +145,8 @@ const onWitnessReply = (d: Draft, reply: WitnessReply): void => {
   const won = reply.state.epoch === cas.request.next.epoch && reply.state.primary === cas.request.next.primary && reply.state.sync === cas.request.next.sync;
   if (won) {
     say(d, 'info', `The witness recorded it (${cas.purpose}).`);
+    // The peer learns the new state from our heartbeat now rather than from its next renewal.
+    sendHeartbeat(d);
     if (cas.purpose === 'take' && cas.request.next.primary === cfg.self && cfg.fence) s.fenceBeforeTake = true;
   } else {
     say(d, 'warn', `The witness refused (${cas.purpose}): ${reply.cas?.why ?? 'no reason given'}.`);
@@ -184,6 +194,9 @@ const onResourceDone = (d: Draft, r: Extract<Input, { kind: 'resourceDone' }>): 
         if (r.lsn !== undefined && r.timeline !== undefined) releaseNow(d, { timeline: r.timeline, lsn: r.lsn });
         else if (s.agreed.sync === cfg.peer) releaseNow(d, { timeline: s.pg?.timeline ?? 0, lsn: Number.MAX_SAFE_INTEGER });
       }
+      // Tell the peer at once that nothing is held here: a successor adds the address without the
+      // duplicate-address probe (about 1 s) only when our last heartbeat says so.
+      sendHeartbeat(d);
       break;
     case 'setSync':
       s.syncTarget = op.target ?? null;

@@ -2,7 +2,9 @@
 // executor for take/release/prepare, the probe for positions, and one local session to set
 // synchronous_standby_names.
 import type { GroupConfig } from '../config/cluster-config.ts';
+import { isCleanShutdown } from '../../pg/controldata.ts';
 import { connectPg, type PgTarget } from '../../pg/io/client.ts';
+import { readControlHead } from '../../pg/io/controldata.ts';
 import type { GroupResources } from '../resources/io/group-resources.ts';
 import type { PgProbe } from '../pg/io/pg-probe.ts';
 import type { Clock, OpResult, ServiceResources } from '../ports.ts';
@@ -14,6 +16,8 @@ export interface ServiceResourcesOptions {
   probe: PgProbe | null;
   /** The local instance, for synchronous_standby_names (null: no postgresql resource). */
   target: PgTarget | null;
+  /** Its data directory, for the final position after a stop (null: no postgresql resource). */
+  pgdata: string | null;
   clock: Clock;
   /** The other node's name. */
   peer: string;
@@ -23,9 +27,13 @@ const fail = (reason: string): OpResult => ({ ok: false, reason });
 
 /** The ServiceResources over every group. */
 export const serviceResources = (o: ServiceResourcesOptions): ServiceResources => {
+  // After a release PostgreSQL is stopped: its final position is the shutdown checkpoint in the control
+  // file (the last record of a clean shutdown); after any other end (a crash) none is known.
   const position = async (): Promise<OpResult> => {
     const snap = o.probe ? await o.probe.refresh() : undefined;
-    return { ok: true, lsn: snap?.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap?.timeline };
+    if (snap?.postmaster === 'running') return { ok: true, lsn: snap.flushLsn === undefined ? undefined : Number(snap.flushLsn), timeline: snap.timeline };
+    const head = o.pgdata === null ? undefined : readControlHead(o.pgdata);
+    return head !== undefined && isCleanShutdown(head.state) ? { ok: true, lsn: Number(head.checkpointLsn), timeline: head.timeline } : { ok: true };
   };
   const releaseAll = async (stopDatabase: boolean, urgent = false): Promise<OpResult> => {
     for (const g of [...o.groups].reverse()) {
@@ -33,6 +41,18 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       if (r.verdict !== 'done') return fail(r.sentence);
     }
     return position();
+  };
+  // A CHECKPOINT while the service still runs leaves the shutdown checkpoint little to write, so the
+  // fast stop after the address went is quick. Best effort: a failure only makes the stop slower.
+  const checkpoint = async (): Promise<void> => {
+    const snap = o.probe?.snapshot();
+    if (o.target === null || snap?.postmaster !== 'running' || snap.role !== 'primary') return;
+    const session = await connectPg(o.target);
+    try {
+      await session.checkpoint();
+    } finally {
+      await session.close();
+    }
   };
   const setSync = async (standby: string | null): Promise<OpResult> => {
     if (o.target === null) return { ok: true };
@@ -70,14 +90,26 @@ export const serviceResources = (o: ServiceResourcesOptions): ServiceResources =
       // synchronous_standby_names in force from the promotion's first moment (ALTER SYSTEM works in
       // recovery; the setting bites once promoted): no commit is acknowledged without the agreed
       // standby between the promote and the set after it. A failure here is retried after the promote.
-      if (standbyRunning) await setSync(syncStandby).catch(() => undefined);
+      // For no standby (SOLO) it waits for the promotion: a name left from before only holds commits
+      // back until the set after it.
+      if (standbyRunning && syncStandby !== null) await setSync(syncStandby).catch(() => undefined);
       for (const g of o.groups) {
         const r = await o.resources.take(g, { standbyRunning, dad, notify: false, peerDown: peerDown ? o.peer : undefined }, guard);
         if (r.verdict !== 'done') return fail(r.sentence);
       }
-      return setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
+      const r = await setSync(syncStandby).catch((e: unknown) => fail(`synchronous_standby_names: ${(e as Error).message}`));
+      // The core's next tick must see the promoted role, not a reading from before the promotion
+      // (it would take the primary for one that stopped running as such and restart it again).
+      await o.probe?.refresh();
+      return r;
     },
-    release: (urgent) => releaseAll(urgent, urgent),
+    // The address goes, then PostgreSQL stops (fast) and reports its final position; it comes back as a
+    // standby by the core's follow once the successor is recorded primary (a demote here, a stop and a
+    // start as standby, would keep the successor waiting for the start).
+    release: async (urgent) => {
+      if (!urgent) await checkpoint().catch(() => undefined);
+      return releaseAll(true, urgent);
+    },
     setSync: (standby) => setSync(standby).catch((e: unknown) => fail((e as Error).message)),
     stop: () => releaseAll(true),
   };

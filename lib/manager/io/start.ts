@@ -95,7 +95,11 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const keeper = savedPeersKeeper(peersStore, knownPeers, PEER_SAVE_INTERVAL_MS, () => performance.now(), (l) => log('warn', l));
   const channel = packetChannel(config, self, generation, (l) => log('debug', l), knownPeers, (w) => keeper.note(w));
   const pg = localPg(config.groups);
-  const probe: PgProbe | null = pg && startPgProbe({ pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs });
+  const probe: PgProbe | null = pg && startPgProbe({
+    pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs,
+    // A crashed postmaster is seen within one core tick (postmaster.pid and /proc: no fork, no connection).
+    pidIntervalMs: Math.max(20, cfg.tickMs),
+  });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
   const groups = createGroupResources({ runner, cluster: { node: self, nodes: config.nodes }, timeoutsMs: config.actionTimeoutsMs, monitorIntervalMs: config.monitorIntervalMs, maxRestarts: config.maxRestarts ?? 3, coreOwnsDatabase: true,
@@ -105,7 +109,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     } });
   const clock = { now: () => performance.now() };
   const witness = config.witness ? await openWitnessLink(config.witness.host, config.witness.port, (l) => log('warn', l)) : null;
-  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, clock, peer: cfg.peer });
+  const service = serviceResources({ groups: config.groups, resources: groups, probe, target: pg?.target ?? null, pgdata: pg?.pgdata ?? null, clock, peer: cfg.peer });
   const stand = probe === null ? noDatabase(service) : null;
   const counted = countOps(stand?.resources ?? service);
   const daemon = await startDaemon({

@@ -5,7 +5,7 @@ import type { GroupConfig, ResourceSpec } from '../config/cluster-config.ts';
 import type { ResourceAction } from '../ports.ts';
 import { OCF_RUNNING_MASTER, OCF_SUCCESS } from '../../ocf/exit-codes.ts';
 import { instanceName, metaEnv } from './invocation.ts';
-import { isPostgresqlResource, peersWithout, postgresqlParams, promoteActionMeta, promoteNotifyMeta } from './postgresql-resource.ts';
+import { isPostgresqlResource, peersWithout, postgresqlParams, promoteActionMeta, promoteNotifyMeta, standbySourceEnv } from './postgresql-resource.ts';
 
 /**
  * What a failed step means. abort: stop the plan (and give up what it started); retry-then-fence:
@@ -54,9 +54,11 @@ export const isAddressResource = (r: ResourceSpec): boolean => /^IPaddr2?$/.test
 
 const label = (r: ResourceSpec): string => (isPostgresqlResource(r) ? instanceName(r) : r.text);
 
-const step = (index: number, resource: ResourceSpec, action: ResourceAction, onFailure: FailurePolicy, ok: number[] = [OCF_SUCCESS], env?: Record<string, string>): PlanStep => ({
-  index, resource, action, ok, env, onFailure, what: `${action} ${label(resource)}`,
-});
+const step = (index: number, resource: ResourceSpec, action: ResourceAction, onFailure: FailurePolicy, ok: number[] = [OCF_SUCCESS], env?: Record<string, string>): PlanStep => {
+  // postgresql's start and demote look for the running primary: among the peers alone when set.
+  const source = isPostgresqlResource(resource) && (action === 'start' || action === 'demote') ? standbySourceEnv(resource) : undefined;
+  return { index, resource, action, ok, env: source ? { ...env, ...source } : env, onFailure, what: `${action} ${label(resource)}` };
+};
 
 const notify = (index: number, r: ResourceSpec, type: 'pre' | 'post', c: ClusterView, stopped: readonly string[]): PlanStep => ({
   ...step(index, r, 'notify', 'ignore', [OCF_SUCCESS], metaEnv(promoteNotifyMeta({ type, promoted: c.node, nodes: c.nodes, instance: instanceName(r), stopped }))),

@@ -134,3 +134,15 @@ export const promoteActionMeta = (n: Omit<PromoteNotice, 'type'>): Record<string
  */
 export const peersWithout = (peers: string, node: string): string =>
   peers.split(',').map((p) => p.trim()).filter((p) => p !== '' && p.split('=')[0]!.trim().toLowerCase() !== node.toLowerCase()).join(',');
+
+/**
+ * Extra environment for a start or demote of the postgresql resource: with `peers` set, primary_host
+ * is left out (empty), so the agent looks for the running primary among the peers alone. primary_host
+ * is normally the service address, which is down while this node restarts its own primary, hands it
+ * over or follows: asking it first costs a connect timeout (2 s) for nothing. Without peers it stays
+ * (it is where a standby streams from).
+ */
+export const standbySourceEnv = (spec: ResourceSpec): Record<string, string> | undefined => {
+  const p = postgresqlParams(spec);
+  return p['peers'] && p['primary_host'] ? { OCF_RESKEY_primary_host: '' } : undefined;
+};

@@ -110,7 +110,9 @@ export const validatePg = async (input: Input): Promise<OcfCode> => {
   if (!existsSync(join(pgdata, 'PG_VERSION'))) throw onNode(`${dir} is not a PostgreSQL data directory (no PG_VERSION)`);
   const owner = statSync(pgdata).uid;
   if (owner !== uid) throw onNode(`${dir} is owned by uid ${owner}, not by system_user=${quoteValue(user)} (uid ${uid})`);
-  if (env.mode === 'promotable' && !env.p.primary_host && streamSources(env).length === 0) {
+  // Where standbys stream from; a promotion streams from no one (the bundled manager passes peers
+  // without a peer it knows is down, which may leave none but this node).
+  if (env.mode === 'promotable' && input.ctx.action !== 'promote' && !env.p.primary_host && streamSources(env).length === 0) {
     throw new OcfError(OCF_ERR_CONFIGURED, 'Parameter primary_host or peers is required in promotable mode (where standbys stream from)');
   }
   await checkVersion(env);

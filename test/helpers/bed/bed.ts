@@ -121,6 +121,8 @@ export const buildBed = async (o: BedOptions): Promise<Bed> => {
           `include_if_exists = '${NODE_CONF}'`, 'max_connections = 200',
           // A cut-off peer's walsender must not hold a fast shutdown for the default 60 s.
           "wal_sender_timeout = '10s'", "wal_receiver_timeout = '10s'",
+          // A standby whose primary went away (switchover, restart) tries it again four times a second, not every 5 s.
+          "wal_retrieve_retry_interval = '250ms'",
         ],
       });
     } finally {

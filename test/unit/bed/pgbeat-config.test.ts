@@ -16,14 +16,14 @@ const assemble = (host: 'castor' | 'pollux', o: Parameters<typeof pgbeatConfig>[
 
 describe('pgbeatConfig()', () => {
   for (const host of ['castor', 'pollux'] as const) {
-    it(`gives ${host} a configuration with no error: 100 ms keepalive, ucast on both links, the serial line, the witness`, () => {
+    it(`gives ${host} a configuration with no error: 100 ms keepalive, 500 ms deadtime, ucast on both links, the serial line, the witness`, () => {
       const { config, problems } = assemble(host);
       assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
       assert.ok(config);
       assert.equal(config.localNode, host);
       assert.deepEqual(config.nodes, ['castor', 'pollux']);
       assert.equal(config.keepaliveMs, 100);
-      assert.equal(config.deadtimeMs, 1000);
+      assert.equal(config.deadtimeMs, 500);
       assert.deepEqual(config.media.map((m) => (m.kind === 'ucast' ? `${m.dev} ${m.peer}` : m.kind === 'serial' ? `serial ${m.device} ${m.baud}` : m.kind)), [
         'hb0 198.51.100.1', 'hb0 198.51.100.2', 'eth0 192.0.2.11', 'eth0 192.0.2.12', 'serial /run/pgbeat-serial/ttyPGB0 115200',
       ]);

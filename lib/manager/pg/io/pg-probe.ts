@@ -1,4 +1,4 @@
-// The manager's fast view of the local PostgreSQL, without forking anything: every ~200 ms it reads
+// The manager's fast view of the local PostgreSQL, without forking anything: every pidIntervalMs (the daemon: a core tick) it reads
 // postmaster.pid and /proc (a crashed postmaster is seen within one tick), and at the heartbeat
 // interval it asks role, timeline, positions and the synchronous standbys over one persistent local
 // connection (the lean wire-protocol client; node-postgres when the server wants a password).

@@ -1,6 +1,8 @@
 // The bed's client: writes one row per interval through the VIP (INSERT with a sequence number,
 // RETURNING the node that took it) and appends one JSON line per attempt to --out. One write at a
-// time; a failed or slow write drops the connection and the next one reconnects. Ends on SIGTERM or
+// time; a failed or slow write drops the connection and the next one reconnects (connect within
+// 300 ms, write within 500 ms by default: a SYN lost to an address that moved is sent again at once,
+// not after TCP's own 1 s retransmission). Ends on SIGTERM or
 // after --max-seconds. Run inside the client host's namespace:
 //   node --import tsx writer-main.ts --host 192.0.2.10 --out FILE [--interval-ms 20]
 import { appendFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ const intervalMs = Number(args['interval-ms'] ?? 20);
 const endAt = Date.now() + Number(args['max-seconds'] ?? 3600) * 1000;
 const link = makeLink({
   host: args['host']!, port: Number(args['port'] ?? 5432), applicationName: 'pgbeat-bed-writer',
-  connectTimeoutMs: Number(args['connect-timeout-ms'] ?? 1000), queryTimeoutMs: Number(args['write-timeout-ms'] ?? 2000),
+  connectTimeoutMs: Number(args['connect-timeout-ms'] ?? 300), queryTimeoutMs: Number(args['write-timeout-ms'] ?? 500),
 });
 let stopping = false;
 process.on('SIGTERM', () => (stopping = true));

@@ -1,9 +1,10 @@
 // The bed's pgbeat configuration (pure): ha.cf, haresources, authkeys and nodeinfo for one node (or
-// the witness host). Heartbeats every 100 ms on every medium: ucast on the heartbeat link and on the
-// service LAN, and the serial line; the witness on the service LAN. The postgresql resource comes
-// first in the group and the VIP after it: the manager promotes before the address comes up (clients
-// never reach a standby through it) and, stopping right to left, takes the address away before it
-// demotes; standbys stream from whichever peer accepts writes (peers=), so they need no VIP.
+// the witness host). Heartbeats every 100 ms on every medium (deadtime 500 ms, as the README's
+// example): ucast on the heartbeat link and on the service LAN, and the serial line; the witness on
+// the service LAN. The postgresql resource comes first in the group and the VIP after it: the manager
+// promotes before the address comes up (clients never reach a standby through it) and, stopping right
+// to left, takes the address away before it stops PostgreSQL; standbys stream from whichever peer
+// accepts writes (peers=), so they need no VIP.
 import { REPORT_DIR, PGDATA, SOCKET_DIR, LAB_DIR } from '../node.ts';
 import { SERIAL_DEVICE } from '../serial.ts';
 import { ADDR, NIC, NODE_NAMES, type NodeName } from '../topology.ts';
@@ -24,6 +25,8 @@ export interface PgbeatConfigOptions {
   monitorInterval?: string;
   /** Shared HMAC key (authkeys sha256). */
   key?: string;
+  /** Give the postgresql resource primary_host=VIP (default true; false: peers alone, as the README's example). */
+  primaryHost?: boolean;
 }
 
 /** UDP port of the heartbeats and of the witness. */
@@ -32,9 +35,9 @@ export const PGBEAT_PORT = 694;
 export const PGBEAT_LOG = `${LAB_DIR}/log/pgbeat.log`;
 
 /** The postgresql resource as an OCF token of haresources. */
-export const pgbeatPgResource = (syncMode: string): string => [
+export const pgbeatPgResource = (syncMode: string, primaryHost = true): string => [
   'ocf:pgbeat:postgresql', `pgdata=${PGDATA}`, `pghost=${SOCKET_DIR}`,
-  `peers=${NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(',')}`, `primary_host=${ADDR.vip}`,
+  `peers=${NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(',')}`, ...(primaryHost ? [`primary_host=${ADDR.vip}`] : []),
   'repuser=replicator', `sync_mode=${syncMode}`, `report_dir=${REPORT_DIR}`,
 ].join('::');
 
@@ -49,8 +52,8 @@ export const pgbeatConfig = (host: NodeName | 'witness', o: PgbeatConfigOptions 
     'cluster pgbeat-bed',
     `udpport ${PGBEAT_PORT}`,
     `keepalive ${o.keepalive ?? '100ms'}`,
-    `warntime ${o.warntime ?? '500ms'}`,
-    `deadtime ${o.deadtime ?? '1'}`,
+    `warntime ${o.warntime ?? '250ms'}`,
+    `deadtime ${o.deadtime ?? '500ms'}`,
     `initdead ${o.initdead ?? '10'}`,
     ...NODE_NAMES.map((n) => `ucast ${NIC.heartbeat} ${ADDR.heartbeat[n]}`),
     ...NODE_NAMES.map((n) => `ucast ${NIC.service} ${ADDR.service[n]}`),
@@ -65,7 +68,7 @@ export const pgbeatConfig = (host: NodeName | 'witness', o: PgbeatConfigOptions 
   ].join('\n');
   const haresources = [
     '# pgbeat bed: the database first (promoted before the address comes up), then the VIP',
-    `castor ${pgbeatPgResource(o.syncMode ?? 'strict')} ${pgbeatVipResource()}`,
+    `castor ${pgbeatPgResource(o.syncMode ?? 'strict', o.primaryHost ?? true)} ${pgbeatVipResource()}`,
     '',
   ].join('\n');
   const authkeys = `auth 1\n1 sha256 ${o.key ?? 'pgbeat-bed-shared-key'}\n`;

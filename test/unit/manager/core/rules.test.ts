@@ -72,10 +72,9 @@ test('SOLO is adopted from the standby\'s own word (no witness), then the primar
   const cfg = cfgFor('alpha', {});
   const s = situation(cfg, SYNC_BETA, { holding: true, syncTarget: 'beta', pg: primaryPg, heardAt: 9950, lastSyncHealthyAt: 9990 });
   const hb = { from: 'beta', seq: 5, incarnation: 1, state: { epoch: 3, primary: 'alpha', sync: null }, holding: false, pg: standbyPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  // Decided in the same step as the adoption, not at the next tick.
   const r1 = step(cfg, s, { kind: 'heartbeat', now: 10_000, link: 'lan', hb });
-  assert.deepEqual(kinds(r1.effects), ['persist']);
-  const r2 = tick(cfg, r1.state, 10_010);
-  assert.deepEqual(kinds(r2.effects), ['resource:setSync']);
+  assert.deepEqual(kinds(r1.effects), ['persist', 'resource:setSync']);
 });
 
 test('no witness: the standby gives its word (abdicates) when it has not streamed for deadtime', () => {
@@ -174,4 +173,25 @@ test('a crash loop ends in a handover even when each crash hits the restart itse
   // A SOLO primary never hands a crash loop over.
   const solo = situation(cfg, SOLO_ALPHA, { holding: false, pg: stoppedPg, leaseUntil: 20_000, heardAt: 9990, peerHb, restartsAt: [9_000, 9_500] });
   assert.deepEqual(kinds(tick(cfg, solo).effects), ['resource:take'], 'SOLO: taken again here');
+});
+
+test('the standby\'s promise for the holder\'s lease counts from when it last heard the holder, so it lapses before deadtime', () => {
+  const cfg = cfgFor('beta', { witness: true });
+  const peerHb = { from: 'alpha', seq: 7, incarnation: 1, state: SYNC_BETA, holding: true, pg: primaryPg, ack: null, leaving: false, wantsService: false, candidate: null, deadtimeMs: 500 };
+  // Heard 150 ms ago (within two keepalives): the heartbeat still acknowledges the renewal.
+  const s = situation(cfg, SYNC_BETA, { pg: standbyPg, heardAt: 9850, peerHb, nextSendAt: 10_000 });
+  const r = tick(cfg, s);
+  const sent = r.effects.find((e) => e.kind === 'send');
+  assert.ok(sent && sent.kind === 'send' && sent.hb.ack === 7, 'acknowledges the newest renewal');
+  assert.equal(r.state.promiseUntil, 9850 + cfg.leaseMs * (1 + cfg.rho));
+  assert.ok(r.state.promiseUntil < 9850 + cfg.deadtimeMs, 'lapses before the holder is declared dead');
+});
+
+test('the witness\'s record of a takeover starts the take in the same step (with the lease it grants), not at the next tick', () => {
+  const cfg = cfgFor('beta', { witness: true });
+  const next: AgreedState = { epoch: 3, primary: 'beta', sync: null };
+  const s0 = situation(cfg, SYNC_BETA, { pg: standbyPg, heardAt: 9400, peer: { lastHeard: 9400, since: 0, dead: true, links: {} } });
+  const s = { ...s0, witness: { ...s0.witness, cas: { id: 3, request: { expect: 2, next }, sentAt: 9995, purpose: 'take' as const }, sent: { ids: [3], at: [9995] } } };
+  const r = step(cfg, s, { kind: 'witnessReply', now: 10_000, reply: { to: 'beta', id: 3, state: next, leaseMs: cfg.leaseMs, cas: { ok: true, why: 'recorded' } } });
+  assert.deepEqual(kinds(r.effects).filter((k) => k !== 'send'), ['persist', 'lease', 'resource:take']);
 });

@@ -172,3 +172,14 @@ test('a take told that the peer\'s database is stopped names it in the promote\'
   assert.equal(pre.env?.['OCF_RESKEY_CRM_meta_notify_stop_uname'], 'node1');
   assert.equal(pre.env?.['OCF_RESKEY_CRM_meta_notify_stop_resource'], 'postgresql_pg');
 });
+
+test('postgresql\'s start and demote look for the primary among the peers alone when peers are set (primary_host, the address, may be down)', () => {
+  const withBoth: ResourceSpec = { kind: 'ocf', provider: 'pgbeat', type: 'postgresql', params: { pgdata: '/pg', primary_host: '192.0.2.10', peers: 'node1=192.0.2.11,node2=192.0.2.12' }, text: 'ocf:pgbeat:postgresql::pgdata=/pg::primary_host=192.0.2.10::peers=node1=192.0.2.11,node2=192.0.2.12' };
+  const hostOnly: ResourceSpec = { kind: 'ocf', provider: 'pgbeat', type: 'postgresql', params: { pgdata: '/pg', primary_host: '192.0.2.10' }, text: 'ocf:pgbeat:postgresql::pgdata=/pg::primary_host=192.0.2.10' };
+  const primaryHostOf = (p: GroupPlan, action: string): string | undefined => p.steps.find((s) => s.action === action)?.env?.['OCF_RESKEY_primary_host'];
+  assert.equal(primaryHostOf(preparePlan(group(withBoth, IP)), 'start'), '');
+  assert.equal(primaryHostOf(restartPlan(group(withBoth, IP), 0, true, C), 'start'), '');
+  assert.equal(primaryHostOf(releasePlan(group(withBoth, IP)), 'demote'), '');
+  assert.equal(primaryHostOf(takePlan(group(withBoth, IP), C, { standbyRunning: true }), 'promote'), undefined, 'the promotion keeps primary_host');
+  assert.equal(primaryHostOf(preparePlan(group(hostOnly, IP)), 'start'), undefined, 'without peers primary_host is where a standby streams from');
+});
