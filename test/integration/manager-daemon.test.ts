@@ -5,24 +5,21 @@
 // inside its namespace; heartbeat's cl_status / hb_* tools answer through the control socket.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/agent.ts';
+import { dummyDaemons, PGBEAT } from '../helpers/dummy-daemons.ts';
 import { createLab, ip } from '../helpers/netns.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
 import { askControl } from '../../lib/manager/io/control-socket.ts';
 import type { StatusReport } from '../../lib/manager/core/status.ts';
 
-const PGBEAT = join(ROOT, 'dist', 'bin', 'pgbeat');
 const lab = createLab(3, [['198.51.100.11/24'], ['198.51.100.12/24'], ['198.51.100.13/24']]);
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-daemon-'));
-const procs: ChildProcess[] = [];
-const logs: string[] = [];
 after(() => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  cluster.killAll();
   lab.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -30,31 +27,8 @@ after(() => {
 const HACF = `keepalive 100ms\ndeadtime 500ms\nwarntime 250ms\ninitdead 2\nudpport 6940\n`
   + 'ucast eth0 198.51.100.11\nucast eth0 198.51.100.12\nnode alpha beta\nauto_failback off\nwitness 198.51.100.13:6941\nlogfacility none\n';
 const nodes = ['alpha', 'beta'] as const;
-const conf = (name: string): string => join(dir, name);
-const marker = (node: string): string => join(dir, `${node}.running`);
-for (const n of [...nodes, 'witness']) {
-  const d = conf(n);
-  mkdirSync(join(d, 'resource.d'), { recursive: true });
-  writeFileSync(join(d, 'ha.cf'), HACF);
-  writeFileSync(join(d, 'haresources'), 'alpha dummyres\n');
-  writeFileSync(join(d, 'authkeys'), 'auth 1\n1 sha256 lab-secret\n');
-  chmodSync(join(d, 'authkeys'), 0o600);
-  if (n !== 'witness') {
-    writeFileSync(join(d, 'nodeinfo'), `${n}\n`);
-    const f = marker(n);
-    writeFileSync(join(d, 'resource.d', 'dummyres'), `#!/bin/sh\ncase "$1" in\n start) touch ${f} ;;\n stop) rm -f ${f} ;;\n status) if [ -f ${f} ]; then echo running; else echo stopped; fi ;;\nesac\nexit 0\n`);
-    chmodSync(join(d, 'resource.d', 'dummyres'), 0o755);
-  }
-}
-
-const launch = (ns: string, name: string, args: string[]): ChildProcess => {
-  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, PGBEAT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (d: Buffer): void => { for (const l of d.toString().split('\n')) if (l) logs.push(`${name}: ${l}`); };
-  p.stdout?.on('data', keep);
-  p.stderr?.on('data', keep);
-  procs.push(p);
-  return p;
-};
+const cluster = dummyDaemons(dir, { hacf: HACF, secret: 'lab-secret', nodes });
+const { conf, marker, launch, logs } = cluster;
 const sock = (n: string): string => join(dir, `${n}.sock`);
 const status = (n: string): Promise<StatusReport | null> => askControl(sock(n), { command: 'status' }, 2000).then((r) => r as StatusReport, () => null);
 const METRICS = '127.0.0.1:9464'; // each namespace has its own loopback

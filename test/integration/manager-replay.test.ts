@@ -9,22 +9,19 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/agent.ts';
+import { dummyDaemons, PGBEAT } from '../helpers/dummy-daemons.ts';
 import { createLab, ip } from '../helpers/netns.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
 import type { MediumConfig } from '../../lib/manager/config/cluster-config.ts';
 
-const PGBEAT = join(ROOT, 'dist', 'bin', 'pgbeat');
 const ATTACKER = new URL('../helpers/medium-attacker.ts', import.meta.url).pathname;
 const lab = createLab(4, [['198.51.100.21/24'], ['198.51.100.22/24'], ['198.51.100.23/24'], ['198.51.100.24/24']]);
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-replay-'));
-const procs: ChildProcess[] = [];
-const logs: string[] = [];
 after(() => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  cluster.killAll();
   lab.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -33,31 +30,9 @@ const PORT = 6960;
 const BCAST: MediumConfig = { kind: 'bcast', dev: 'eth0', port: PORT };
 const HACF = `cluster replaylab\nkeepalive 100ms\ndeadtime 500ms\nwarntime 250ms\ninitdead 2\nudpport ${PORT}\nbcast eth0\n`
   + 'node alpha beta\nauto_failback off\nwitness 198.51.100.23:6961\nlogfacility none\n';
-const conf = (name: string): string => join(dir, name);
+const cluster = dummyDaemons(dir, { hacf: HACF, secret: 'replay-lab-secret', nodes: ['alpha', 'beta'] });
+const { conf, launch, logs } = cluster;
 const stateDir = (name: string): string => join(dir, `state-${name}`);
-for (const n of ['alpha', 'beta', 'witness']) {
-  const d = conf(n);
-  mkdirSync(join(d, 'resource.d'), { recursive: true });
-  writeFileSync(join(d, 'ha.cf'), HACF);
-  writeFileSync(join(d, 'haresources'), 'alpha dummyres\n');
-  writeFileSync(join(d, 'authkeys'), 'auth 1\n1 sha256 replay-lab-secret\n');
-  chmodSync(join(d, 'authkeys'), 0o600);
-  if (n !== 'witness') {
-    writeFileSync(join(d, 'nodeinfo'), `${n}\n`);
-    const f = join(dir, `${n}.running`);
-    writeFileSync(join(d, 'resource.d', 'dummyres'), `#!/bin/sh\ncase "$1" in\n start) touch ${f} ;;\n stop) rm -f ${f} ;;\n status) if [ -f ${f} ]; then echo running; else echo stopped; fi ;;\nesac\nexit 0\n`);
-    chmodSync(join(d, 'resource.d', 'dummyres'), 0o755);
-  }
-}
-
-const launch = (ns: string, name: string, args: string[]): ChildProcess => {
-  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, PGBEAT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (d: Buffer): void => { for (const l of d.toString().split('\n')) if (l) logs.push(`${name}: ${l}`); };
-  p.stdout?.on('data', keep);
-  p.stderr?.on('data', keep);
-  procs.push(p);
-  return p;
-};
 const METRICS = '127.0.0.1:9465';
 const sock = (n: string): string => join(dir, `${n}.sock`);
 const startNode = (i: 0 | 1): ChildProcess => {

@@ -6,59 +6,42 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT } from '../helpers/agent.ts';
+import { dummyDaemons, PGBEAT } from '../helpers/dummy-daemons.ts';
 import { createLab } from '../helpers/netns.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
 
-const PGBEAT = join(ROOT, 'dist', 'bin', 'pgbeat');
 const lab = createLab(2, [['198.51.100.41/24'], ['198.51.100.42/24']]);
 const dir = mkdtempSync(join(tmpdir(), 'pgbeat-serial-daemon-'));
-const procs: ChildProcess[] = [];
-const logs: string[] = [];
 after(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  cluster.killAll();
+  for (const p of socats) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   lab.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const nodes = ['alpha', 'beta'] as const;
 const tty = (n: string): string => join(dir, `tty-${n}`);
-const conf = (n: string): string => join(dir, n);
 const sock = (n: string): string => join(dir, `${n}.sock`);
-for (const n of nodes) {
-  const d = conf(n);
-  mkdirSync(join(d, 'resource.d'), { recursive: true });
-  writeFileSync(join(d, 'ha.cf'), 'keepalive 100ms\ndeadtime 1\nwarntime 500ms\ninitdead 2\nudpport 6980\n'
-    + `ucast eth0 198.51.100.41\nucast eth0 198.51.100.42\nbaud 115200\nserial ${tty(n)}\nnode alpha beta\nauto_failback off\nlogfacility none\n`);
-  writeFileSync(join(d, 'haresources'), 'alpha dummyres\n');
-  writeFileSync(join(d, 'authkeys'), 'auth 1\n1 sha256 serial-lab-secret\n');
-  chmodSync(join(d, 'authkeys'), 0o600);
-  writeFileSync(join(d, 'nodeinfo'), `${n}\n`);
-  const f = join(dir, `${n}.running`);
-  writeFileSync(join(d, 'resource.d', 'dummyres'), `#!/bin/sh\ncase "$1" in\n start) touch ${f} ;;\n stop) rm -f ${f} ;;\n status) if [ -f ${f} ]; then echo running; else echo stopped; fi ;;\nesac\nexit 0\n`);
-  chmodSync(join(d, 'resource.d', 'dummyres'), 0o755);
-}
+const cluster = dummyDaemons(dir, {
+  hacf: (n) => 'keepalive 100ms\ndeadtime 1\nwarntime 500ms\ninitdead 2\nudpport 6980\n'
+    + `ucast eth0 198.51.100.41\nucast eth0 198.51.100.42\nbaud 115200\nserial ${tty(n)}\nnode alpha beta\nauto_failback off\nlogfacility none\n`,
+  secret: 'serial-lab-secret', nodes, witness: false,
+});
+const { conf, logs } = cluster;
+const socats: ChildProcess[] = [];
 
 /** A socat pty pair behind tty(alpha) and tty(beta); resolves once both links exist. */
 const startSocat = async (): Promise<ChildProcess> => {
   const p = spawn('socat', [`pty,raw,echo=0,link=${tty('alpha')}`, `pty,raw,echo=0,link=${tty('beta')}`], { stdio: 'ignore' });
-  procs.push(p);
+  socats.push(p);
   assert.ok(await waitUntil(() => existsSync(tty('alpha')) && existsSync(tty('beta')), { timeoutMs: 5_000, stepMs: 20 }), 'socat made the pty pair');
   return p;
 };
-const launch = (i: 0 | 1): ChildProcess => {
-  const n = nodes[i];
-  const p = spawn('ip', ['netns', 'exec', lab.host(i), process.execPath, PGBEAT, 'start', '--config-dir', conf(n), '--socket', sock(n), '--state-dir', join(dir, `state-${n}`)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (d: Buffer): void => { for (const l of d.toString().split('\n')) if (l) logs.push(`${n}: ${l}`); };
-  p.stdout?.on('data', keep);
-  p.stderr?.on('data', keep);
-  procs.push(p);
-  return p;
-};
+const launch = (i: 0 | 1): ChildProcess => cluster.launch(lab.host(i), nodes[i], ['start', '--config-dir', conf(nodes[i]), '--socket', sock(nodes[i]), '--state-dir', join(dir, `state-${nodes[i]}`)]);
 
 interface MediumCounters { name: string; open: boolean; openAttempts: number; openFailures: number; sent: number; sendFailures: number; received: number }
 interface Status { peer: { alive: boolean }; links: { name: string; up: boolean }[]; media: MediumCounters[] }
