@@ -242,7 +242,7 @@ section_failover() {
   local args=()
   [[ -n $BENCH_REPORT ]] && args=(--report "$BENCH_REPORT")
   echo "failover: waiting for $BENCH_LOCK (tests that build the bed hold it too)" >&2
-  (cd "$BENCH_ROOT" && flock -w 7200 "$BENCH_LOCK" "$BENCH_NODE" --import tsx scripts/lab/bench-failover.ts "${args[@]}") ||
+  (cd "$BENCH_ROOT" && BENCH_COMMAND="npm run bench -- ${BENCH_ARGS:-failover}" flock -w 7200 "$BENCH_LOCK" "$BENCH_NODE" --import tsx scripts/lab/bench-failover.ts "${args[@]}") ||
     bench_die "the failover trials did not run (scripts/lab/bench-failover.ts down removes what a crashed run left)"
   echo
 }
@@ -264,6 +264,7 @@ report_append_verdicts() {
 }
 
 main() {
+  BENCH_ARGS="$*"
   if [[ ${1:-} == --report ]]; then
     BENCH_REPORT=$(realpath -m "${BENCH_REPORT_DIR:-$PWD/bench-report}")
     mkdir -p "$BENCH_REPORT" || bench_die "cannot create $BENCH_REPORT"

@@ -150,6 +150,65 @@ const measureTrial = (bed: Bed, engine: string, fault: string, at: number): { fi
   };
 };
 
+/** The table so far (after every round: a run cut short still leaves its figures); with --report, the files. */
+const publish = (round: number): void => {
+  const engineNames = engineKeys.map((k) => names[k]!);
+  const faultLabels = faultKeys.map((k) => FAULTS[k]!.label);
+  const cells = summarize(results.map((r) => r.figures), engineNames, faultLabels);
+  const rows = tableRows(cells, names['pgbeat'] ?? engineNames[0]!, waitMs);
+  console.log(`\nFailover after round ${round} of ${trials} (medians over the trials; ratios are pgbeat / engine; two primaries = both nodes acknowledging probe writes)`);
+  console.log(textTable(rows));
+  for (const d of daemons ?? []) console.log(`  pgbeat daemon (keepalive 100 ms, ${daemonSeconds} s quiet) ${daemonLine(d)}`);
+
+  if (reportDir) {
+    mkdirSync(reportDir, { recursive: true });
+    const machine: Machine = {
+      arch: spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim(),
+      cores: cpus().length,
+      model: cpuModel(readFileSync('/proc/cpuinfo', 'utf8')),
+    };
+    const pictures: string[] = [];
+    for (const c of cells) {
+      // The picture of the trial with the median gap (the median's lower neighbour for an even count).
+      const ran = results.filter((r) => r.report && r.figures.engine === c.engine && r.figures.fault === c.fault && !r.figures.error)
+        .sort((a, b) => (a.figures.gapMs ?? Number.POSITIVE_INFINITY) - (b.figures.gapMs ?? Number.POSITIVE_INFINITY));
+      const pick = ran[Math.floor((ran.length - 1) / 2)];
+      if (!pick) continue;
+      const file = join(reportDir, `failover-${`${c.engine}-${c.fault}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '').toLowerCase()}.svg`);
+      writeFileSync(file, histogramSvg(pick.report!, pick.title));
+      pictures.push(file);
+    }
+    const md = [
+      '## Failover figures',
+      '',
+      `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineText(machine)}, with ` +
+        `\`${process.env['BENCH_COMMAND'] ?? `node --import tsx scripts/lab/bench-failover.ts ${args.join(' ')}`.trim()}\` (${round} trial(s) per engine and fault${round < trials ? ` of the ${trials} asked, the run cut short` : ''}, each on a freshly built bed; ` +
+        `BENCH_FAILOVER_WAIT_S=${waitMs / 1000}).`,
+      '',
+      markdownTable(rows),
+      '',
+      'Gap: the fault to the first write sent after it and acknowledged through the VIP. Lost: writes the client saw ' +
+        'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
+        '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
+      `Engines: ${[
+        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback)',
+        names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
+        names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
+      ].filter(Boolean).join('; ')}.`,
+      ...(daemons ? ['', `pgbeat daemon at keepalive 100 ms over ${daemonSeconds} quiet seconds: ${daemons.map(daemonLine).join('; ')}.`] : []),
+      '',
+    ].join('\n');
+    const mdFile = join(reportDir, 'failover.md');
+    writeFileSync(mdFile, md);
+    if (round === trials) {
+      console.log(`\nreport: ${mdFile}`);
+      for (const p of pictures) console.log(`picture: ${p}`);
+    } else {
+      console.log(`(report so far: ${mdFile})`);
+    }
+  }
+};
+
 let current: Bed | undefined;
 const interrupted = (signal: string): void => {
   console.error(`bench-failover: ${signal}: taking the bed down`);
@@ -192,7 +251,10 @@ try {
             const m = measureTrial(bed, engine.name, fault.label, inj.at);
             results.push({ figures: m.figures, report: m.report, title });
             const how = resumed ? '' : ` (no write acknowledged within ${waitMs / 1000} s)`;
-            console.log(`  ${formatTrial(`${title}, rows checked on ${m.against ?? 'no primary'}${how}`, m.report).split('\n').join('\n  ')}`);
+            // With no primary to check the rows on, the report's lost line would count every write.
+            const text = formatTrial(`${title}, rows checked on ${m.against ?? 'no primary'}${how}`, m.report).split('\n')
+              .map((l) => (m.against || !/acknowledged and lost/.test(l) ? l : l.replace(/, \d+ acknowledged and lost.*$/, ', lost not checked (no primary)')));
+            console.log(`  ${text.join('\n  ')}`);
           } finally {
             const left = await bed.down();
             if (left.length) console.error(`  down left: ${left.join('; ')}`);
@@ -207,58 +269,10 @@ try {
         console.log(`  (${title}: ${((Date.now() - t0) / 1000).toFixed(0)} s with the bed's build and teardown)`);
       }
     }
+    publish(t);
   }
 } finally {
   install.restore();
 }
 
-const engineNames = engineKeys.map((k) => names[k]!);
-const faultLabels = faultKeys.map((k) => FAULTS[k]!.label);
-const cells = summarize(results.map((r) => r.figures), engineNames, faultLabels);
-const rows = tableRows(cells, names['pgbeat'] ?? engineNames[0]!, waitMs);
-console.log('\nFailover (medians over the trials; ratios are pgbeat / engine; two primaries = both nodes acknowledging probe writes)');
-console.log(textTable(rows));
-for (const d of daemons ?? []) console.log(`  pgbeat daemon (keepalive 100 ms, ${daemonSeconds} s quiet) ${daemonLine(d)}`);
-
-if (reportDir) {
-  mkdirSync(reportDir, { recursive: true });
-  const machine: Machine = {
-    arch: spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim(),
-    cores: cpus().length,
-    model: cpuModel(readFileSync('/proc/cpuinfo', 'utf8')),
-  };
-  const pictures: string[] = [];
-  for (const c of cells) {
-    // The picture of the trial with the median gap (the median's lower neighbour for an even count).
-    const ran = results.filter((r) => r.report && r.figures.engine === c.engine && r.figures.fault === c.fault && !r.figures.error)
-      .sort((a, b) => (a.figures.gapMs ?? Number.POSITIVE_INFINITY) - (b.figures.gapMs ?? Number.POSITIVE_INFINITY));
-    const pick = ran[Math.floor((ran.length - 1) / 2)];
-    if (!pick) continue;
-    const file = join(reportDir, `failover-${`${c.engine}-${c.fault}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '').toLowerCase()}.svg`);
-    writeFileSync(file, histogramSvg(pick.report!, pick.title));
-    pictures.push(file);
-  }
-  const md = [
-    '## Failover figures',
-    '',
-    `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineText(machine)}, with ` +
-      `\`npm run bench -- failover\` (${trials} trial(s) per engine and fault, each on a freshly built bed; ` +
-      `BENCH_FAILOVER_WAIT_S=${waitMs / 1000}).`,
-    '',
-    markdownTable(rows),
-    '',
-    'Gap: the fault to the first write sent after it and acknowledged through the VIP. Lost: writes the client saw ' +
-      'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
-      '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
-    `Engines: ${names['pgbeat'] ? 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback)' : ''}` +
-      `${names['heartbeat'] ? '; heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)' : ''}` +
-      `${names['pacemaker'] ? '; Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)' : ''}.`,
-    ...(daemons ? ['', `pgbeat daemon at keepalive 100 ms over ${daemonSeconds} quiet seconds: ${daemons.map(daemonLine).join('; ')}.`] : []),
-    '',
-  ].join('\n');
-  const mdFile = join(reportDir, 'failover.md');
-  writeFileSync(mdFile, md);
-  console.log(`\nreport: ${mdFile}`);
-  for (const p of pictures) console.log(`picture: ${p}`);
-}
 process.exit(results.some((r) => !r.figures.error) ? 0 : 1);
