@@ -32,6 +32,7 @@ import {
 } from '../../test/helpers/bed/figures.ts';
 import { Ledger } from '../../test/helpers/bed/ledger.ts';
 import { cpuPercent, sampleProcess } from '../../test/helpers/bed/proc-cpu.ts';
+import { gapBarsSvg } from '../../test/helpers/bed/gap-bars-svg.ts';
 import { analyzeTrial, formatTrial, type TrialReport } from '../../test/helpers/bed/report.ts';
 import { histogramSvg } from '../../test/helpers/bed/svg.ts';
 import { NODE_NAMES, type NodeName } from '../../test/helpers/bed/topology.ts';
@@ -167,7 +168,9 @@ const publish = (round: number): void => {
       cores: cpus().length,
       model: cpuModel(readFileSync('/proc/cpuinfo', 'utf8')),
     };
-    const pictures: string[] = [];
+    const overview = join(reportDir, 'failover-gaps.svg');
+    writeFileSync(overview, gapBarsSvg(cells, engineNames, `Failover on the two-node bed: ${machineText(machine)}`));
+    const pictures: string[] = [overview];
     for (const c of cells) {
       // The picture of the trial with the median gap (the median's lower neighbour for an even count).
       const ran = results.filter((r) => r.report && r.figures.engine === c.engine && r.figures.fault === c.fault && !r.figures.error)
@@ -186,6 +189,8 @@ const publish = (round: number): void => {
         `BENCH_FAILOVER_WAIT_S=${waitMs / 1000}).`,
       '',
       markdownTable(rows),
+      '',
+      "![median gaps per engine and fault](failover-gaps.svg)",
       '',
       'Gap: the fault to the first write sent after it and acknowledged through the VIP. Lost: writes the client saw ' +
         'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
