@@ -5,7 +5,10 @@
 // (fault -> first acknowledged write through the VIP), acknowledged writes lost and time with two
 // nodes acknowledging writes, and pgbeat/engine ratios. On the first pgbeat bed, before its trial,
 // the pgbeat daemon's CPU (% of one core from /proc/<pid>/stat over a quiet interval) and RSS at
-// keepalive 100 ms. As root, under the machine-wide lock (scripts/bench.sh takes it):
+// keepalive 100 ms. As root. Each trial takes the machine-wide lock the bed's tests share
+// (/tmp/pgbeat-cluster.lock; the bed's namespaces have fixed names) and releases it after its bed is
+// down, so other bed work interleaves with a long run; do not wrap the run in flock yourself (it would
+// wait for itself), or set BENCH_LOCK_HELD=1 when you do.
 //   node --import tsx scripts/lab/bench-failover.ts [--engines pgbeat,heartbeat,pacemaker]
 //        [--faults power-loss,isolate,switchover,postmaster-crash] [--trials N] [--report DIR]
 //   node --import tsx scripts/lab/bench-failover.ts down     (removes what a crashed run left)
@@ -16,7 +19,7 @@
 // --report DIR writes DIR/failover.md (the table, the machine, the date) and one picture per engine
 // and fault (the trial with the median gap) and prints their paths. Exit 0 whatever the figures; 1
 // when no trial could run; 2 on bad arguments.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +40,28 @@ import { analyzeTrial, formatTrial, type TrialReport } from '../../test/helpers/
 import { histogramSvg } from '../../test/helpers/bed/svg.ts';
 import { NODE_NAMES, type NodeName } from '../../test/helpers/bed/topology.ts';
 import { installIntoSystem } from '../../test/helpers/install.ts';
+
+/** The lock every bed user takes (scripts/test.mjs, the helpers' trials). */
+const LOCK = '/tmp/pgbeat-cluster.lock';
+
+/**
+ * Takes LOCK: flock(1) holds it for a child shell that waits for its standard input to close; the
+ * returned function closes it (and the lock goes with the child, also if this process dies).
+ */
+const takeLock = async (): Promise<() => Promise<void>> => {
+  if (process.env['BENCH_LOCK_HELD'] === '1') return async () => undefined;
+  const child = spawn('flock', ['-w', '7200', LOCK, 'sh', '-c', 'echo locked; read _'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const got = await Promise.race([
+    new Promise<boolean>((r) => child.stdout.once('data', () => r(true))),
+    exited.then(() => false),
+  ]);
+  if (!got) throw new Error(`could not take ${LOCK} within 2 hours (flock ended first)`);
+  return async () => {
+    child.stdin.end();
+    await exited;
+  };
+};
 
 /** Where a run keeps its ledger, so `down` can undo a run that crashed. */
 const STATE_FILE = '/tmp/pgbeat-bench-failover.state.json';
@@ -237,6 +262,7 @@ try {
         const fault = FAULTS[f]!;
         const title = `${engine.name}: ${fault.label} of castor (trial ${t})`;
         const t0 = Date.now();
+        const unlock = await takeLock();
         try {
           current = await buildBed({ engine, stateFile: STATE_FILE });
           const bed = current;
@@ -270,6 +296,8 @@ try {
           console.log(`  ${title}: could not run: ${why}`);
           if (process.env['BENCH_FAILOVER_VERBOSE']) console.error((err as Error).message);
           results.push({ figures: { engine: engine.name, fault: fault.label, gapMs: undefined, lost: undefined, twoPrimariesMs: 0, error: why }, title });
+        } finally {
+          await unlock();
         }
         console.log(`  (${title}: ${((Date.now() - t0) / 1000).toFixed(0)} s with the bed's build and teardown)`);
       }
