@@ -31,7 +31,7 @@ import { pacemakerEngine } from '../../test/helpers/bed/engines/pacemaker.ts';
 import { pgbeatEngine } from '../../test/helpers/bed/engines/pgbeat.ts';
 import { descendants, isolate, postmasterCrash, powerLoss, switchover, type Fault } from '../../test/helpers/bed/faults.ts';
 import {
-  cpuModel, machineText, markdownTable, summarize, tableRows, textTable, type Machine, type TrialFigures,
+  cpuModel, machineText, markdownTable, summarize, tableRows, textTable, trialGapMs, type Machine, type TrialFigures,
 } from '../../test/helpers/bed/figures.ts';
 import { Ledger } from '../../test/helpers/bed/ledger.ts';
 import { cpuPercent, sampleProcess } from '../../test/helpers/bed/proc-cpu.ts';
@@ -162,7 +162,7 @@ const daemonLine = (d: DaemonCost): string =>
   `${d.node}: CPU ${d.cpuOwn.toFixed(2)} % of a core (${d.cpuWithAgents.toFixed(2)} % with the agents it ran), RSS ${d.rssMb?.toFixed(1) ?? '?'} MB`;
 
 /** The figures of a finished trial, checked against the final primary (or the node the client last wrote to). */
-const measureTrial = (bed: Bed, engine: string, fault: string, at: number): { figures: TrialFigures; report: TrialReport; against?: NodeName } => {
+const measureTrial = (bed: Bed, engine: string, fault: string, graceful: boolean, at: number): { figures: TrialFigures; report: TrialReport; against?: NodeName } => {
   const primaries = bed.primaries();
   const lastNode = bed.writes().filter((w) => w.ack !== undefined).at(-1)?.node as NodeName | undefined;
   const against = bed.finalPrimary() ?? (lastNode && primaries.includes(lastNode) ? lastNode : primaries[0]);
@@ -171,7 +171,7 @@ const measureTrial = (bed: Bed, engine: string, fault: string, at: number): { fi
     // No primary to read the rows on (a crashed postmaster nobody restarted): no lost figure.
     : analyzeTrial({ writes: bed.writes(), probes: bed.probes(), onFinalPrimary: new Set(), faultAt: at, probeHoldMs: 100 });
   return {
-    figures: { engine, fault, gapMs: report.gapMs, lost: against ? report.lost.length : undefined, twoPrimariesMs: report.twoAcknowledgingMs },
+    figures: { engine, fault, gapMs: trialGapMs(report, graceful), lost: against ? report.lost.length : undefined, twoPrimariesMs: report.twoAcknowledgingMs },
     report, ...(against ? { against } : {}),
   };
 };
@@ -217,7 +217,8 @@ const publish = (round: number): void => {
       '',
       "![median gaps per engine and fault](failover-gaps.svg)",
       '',
-      'Gap: the fault to the first write sent after it and acknowledged through the VIP. Lost: writes the client saw ' +
+      'Gap: the fault to the first write sent after it and acknowledged through the VIP (graceful standby: the longest ' +
+        'silence from the last acknowledgement before the command, as the old primary answers at first). Lost: writes the client saw ' +
         'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
         '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
       `Engines: ${[
@@ -228,6 +229,10 @@ const publish = (round: number): void => {
       ...(daemons ? ['', `pgbeat daemon at keepalive 100 ms over ${daemonSeconds} quiet seconds: ${daemons.map(daemonLine).join('; ')}.`] : []),
       '',
     ].join('\n');
+    // Every trial's figures, one JSON line each (to re-read or pool runs later).
+    writeFileSync(join(reportDir, 'failover-trials.jsonl'), results.map((r) => JSON.stringify({
+      ...r.figures, title: r.title, ...(r.report ? { firstAckMs: r.report.gapMs, longestSilenceMs: r.report.outageMs } : {}),
+    })).join('\n') + '\n');
     const mdFile = join(reportDir, 'failover.md');
     writeFileSync(mdFile, md);
     if (round === trials) {
@@ -279,7 +284,7 @@ try {
             await inj.heal();
             await sleep(3_000);
             await bed.stopClients();
-            const m = measureTrial(bed, engine.name, fault.label, inj.at);
+            const m = measureTrial(bed, engine.name, fault.label, f === 'switchover', inj.at);
             results.push({ figures: m.figures, report: m.report, title });
             const how = resumed ? '' : ` (no write acknowledged within ${waitMs / 1000} s)`;
             // With no primary to check the rows on, the report's lost line would count every write.

@@ -17,6 +17,14 @@ export interface TrialFigures {
   error?: string;
 }
 
+/**
+ * A trial's gap: fault to the first write sent after it and acknowledged. For a graceful handover
+ * that is the old primary still answering while the handover starts, so there the gap is the longest
+ * silence from the last acknowledgement before the command on (the time the service was away).
+ */
+export const trialGapMs = (r: { gapMs: number | undefined; outageMs: number }, graceful: boolean): number | undefined =>
+  r.gapMs === undefined ? undefined : graceful ? r.outageMs : r.gapMs;
+
 /** One engine under one fault, over its trials. */
 export interface Cell {
   engine: string;

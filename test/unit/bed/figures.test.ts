@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  cpuModel, machineText, markdownTable, median, msText, ratioText, summarize, tableRows, textTable, type TrialFigures,
+  cpuModel, machineText, markdownTable, median, msText, ratioText, summarize, tableRows, textTable, trialGapMs, type TrialFigures,
 } from '../../helpers/bed/figures.ts';
 
 const INF = Number.POSITIVE_INFINITY;
@@ -40,6 +40,15 @@ describe('ratioText()', () => {
     [3, undefined, 'n/a'],
   ];
   for (const [a, b, want] of cases) it(`${a} / ${b} -> ${want}`, () => assert.equal(ratioText(a, b), want));
+});
+
+describe('trialGapMs()', () => {
+  it('is the gap for a fault, the longest silence for a graceful handover, and undefined without recovery', () => {
+    assert.equal(trialGapMs({ gapMs: 1700, outageMs: 1720 }, false), 1700);
+    assert.equal(trialGapMs({ gapMs: 14, outageMs: 3029 }, true), 3029);
+    assert.equal(trialGapMs({ gapMs: undefined, outageMs: 0 }, false), undefined);
+    assert.equal(trialGapMs({ gapMs: undefined, outageMs: 0 }, true), undefined);
+  });
 });
 
 describe('msText()', () => {
