@@ -247,7 +247,8 @@ const publish = (round: number): void => {
 let current: Bed | undefined;
 const interrupted = (signal: string): void => {
   console.error(`bench-failover: ${signal}: taking the bed down`);
-  void (current?.down() ?? Promise.resolve([])).finally(() => process.exit(130));
+  // Between beds, or while one is being built (not yet `current`), its ledger file names what exists.
+  void (current?.down() ?? Ledger.load(STATE_FILE).undoAll()).finally(() => process.exit(130));
 };
 process.once('SIGINT', () => interrupted('SIGINT'));
 process.once('SIGTERM', () => interrupted('SIGTERM'));
