@@ -10,6 +10,7 @@ import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgIds } from '../../lab-postgres.ts';
 import { waitUntil } from '../../lab-node.ts';
+import { addressesOf } from '../../netns.ts';
 import { createPacemakerCluster, type ClusterNode, type PacemakerCluster } from '../../pacemaker-cluster.ts';
 import type { BedBase, Engine } from '../engine.ts';
 import { LAB_DIR, PGDATA, REPORT_DIR, SOCKET_DIR, type BedNode } from '../node.ts';
@@ -133,16 +134,19 @@ export const pacemakerEngine = (o: PacemakerOptions = {}): Engine => {
       });
       return { castor: wrap(cluster.node('castor'), 'castor'), pollux: wrap(cluster.node('pollux'), 'pollux') };
     },
-    up: async (_bed, nodes) => {
+    up: async (bed, nodes) => {
       await Promise.all(NODE_NAMES.map((n) => nodes[n].start()));
       if (!(await cluster!.waitOnline('castor', [...NODE_NAMES], 90_000))) {
         throw new Error(`castor and pollux did not form a cluster:\n${nodes.castor.logs(40)}`);
       }
       cibadmin(nodes.castor, ['--create', '--scope', 'crm_config', '--xml-text', pacemakerOptionsXml()]);
       cibadmin(nodes.castor, ['--modify', '--scope', 'configuration', '--xml-text', pacemakerConfigXml(o)]);
-      const ok = await waitUntil(() => inRecovery(nodes.castor) === 'f' && pacemakerRoles(nodes.castor).get('castor') === 'Promoted',
+      // The address starts after the promote (order constraint; its duplicate-address probe takes a
+      // second), and pollux may stream before that (it clones from whichever peer is primary).
+      const vipOnCastor = (): boolean => addressesOf(bed.topology.ns.castor, NIC.service).includes(`${ADDR.vip}/${ADDR.prefix}`);
+      const ok = await waitUntil(() => inRecovery(nodes.castor) === 'f' && pacemakerRoles(nodes.castor).get('castor') === 'Promoted' && vipOnCastor(),
         { timeoutMs: 120_000, stepMs: 500 });
-      if (!ok) throw new Error(`castor was not promoted under Pacemaker:\n${nodes.castor.logs(60)}`);
+      if (!ok) throw new Error(`castor was not promoted with the VIP under Pacemaker:\n${nodes.castor.logs(60)}`);
     },
     standby: async (_bed, nodes, name) => {
       // The instance's first start ran before there was a primary to clone; a cleanup starts it again
