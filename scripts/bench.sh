@@ -11,6 +11,11 @@
 #   BENCH_KEEP=DIR                 also copy hyperfine's JSON exports to DIR
 #   BENCH_SECTIONS='ipaddr postgresql db_sync'   the sections to run (or: npm run bench -- db_sync)
 #   DB_SYNC_SCALE=20               pgbench scale of the db_sync section's source (about 15 MB per unit)
+#   npm run bench -- failover      the failover trials on the two-node bed (scripts/lab/bench-failover.ts:
+#                                  pgbeat, heartbeat 3.0.6 and Pacemaker + corosync with our agents; its
+#                                  head lists BENCH_FAILOVER_TRIALS and the other knobs); tens of minutes
+#   npm run bench -- --report      ipaddr, postgresql and failover, then a markdown report and pictures
+#                                  in BENCH_REPORT_DIR (default ./bench-report), whose paths it prints
 #
 # Exit 0 whatever the figures (targets are reported as PASS/MISS); 1 when something could not run.
 # Sections are functions; add new ones (postgresql monitor vs ocf:heartbeat:pgsql, promote time) the
@@ -227,7 +232,44 @@ section_db_sync() {
   verdict 'db_sync RPO at interval=300' "$(calc "300 + $full_ms / 1000")" s - ''
 }
 
+BENCH_LOCK=/tmp/pgbeat-cluster.lock   # the bed's namespaces have fixed names: one bed at a time per machine
+BENCH_REPORT=""                       # the report directory with --report
+
+# failover: the bed's trials (scripts/lab/bench-failover.ts; each trial takes the lock the bed's tests take).
+section_failover() {
+  [[ -x $BENCH_ROOT/dist/bin/pgbeat ]] || bench_die "$BENCH_ROOT/dist/bin/pgbeat is missing: npm run build"
+  command -v flock >/dev/null || bench_die "flock not found; install it with: apt-get install -y util-linux"
+  local args=()
+  [[ -n $BENCH_REPORT ]] && args=(--report "$BENCH_REPORT")
+  echo "failover: each trial takes $BENCH_LOCK (tests that build the bed take it too), so expect waits" >&2
+  (cd "$BENCH_ROOT" && BENCH_COMMAND="npm run bench -- ${BENCH_ARGS:-failover}" "$BENCH_NODE" --import tsx scripts/lab/bench-failover.ts "${args[@]}") ||
+    bench_die "the failover trials did not run (scripts/lab/bench-failover.ts down removes what a crashed run left)"
+  echo
+}
+
+# The report's second part: the agent micro-benchmarks' ratios and targets.
+report_append_verdicts() {
+  local file=$BENCH_REPORT/failover.md line
+  {
+    echo
+    echo "### Agent micro-benchmarks"
+    echo
+    echo "\`npm run bench\` (ipaddr, postgresql sections), medians of $BENCH_RUNS runs; ratios are pgbeat / stock resource-agents:"
+    echo
+    echo '```'
+    for line in "${VERDICTS[@]}"; do echo "$line"; done
+    echo '```'
+  } >>"$file"
+  echo "report: $file (with the agent micro-benchmarks)"
+}
+
 main() {
+  BENCH_ARGS="$*"
+  if [[ ${1:-} == --report ]]; then
+    BENCH_REPORT=$(realpath -m "${BENCH_REPORT_DIR:-$PWD/bench-report}")
+    mkdir -p "$BENCH_REPORT" || bench_die "cannot create $BENCH_REPORT"
+    set -- "${BENCH_SECTIONS:-ipaddr postgresql failover}"
+  fi
   bench_init
   bench_header
   # `npm run bench -- db_sync` (or BENCH_SECTIONS=db_sync) runs that section alone.
@@ -236,7 +278,9 @@ main() {
   [[ " $sections " == *" ipaddr "* ]] && section_ipaddr
   [[ " $sections " == *" postgresql "* ]] && section_postgresql
   if [[ " $sections " == *" db_sync "* ]]; then pg_stop_all; section_db_sync; fi
+  [[ " $sections " == *" failover "* ]] && section_failover
   bench_summary
+  if [[ -n $BENCH_REPORT && -f $BENCH_REPORT/failover.md ]]; then report_append_verdicts; fi
 }
 
 main "$@"

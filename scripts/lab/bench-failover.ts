@@ -1,0 +1,317 @@
+// The failover benchmark (`npm run bench -- failover`, issues 8 and 10): on the shared two-node bed
+// (test/helpers/bed/), for each engine (pgbeat, heartbeat 3.0.6 and Pacemaker + corosync, all running
+// our agents) and each fault (power loss of the primary node, the primary cut off, graceful standby,
+// postmaster crash), N trials, each on a freshly built bed; per engine and fault the median gap
+// (fault -> first acknowledged write through the VIP), acknowledged writes lost and time with two
+// nodes acknowledging writes, and pgbeat/engine ratios. On the first pgbeat bed, before its trial,
+// the pgbeat daemon's CPU (% of one core from /proc/<pid>/stat over a quiet interval) and RSS at
+// keepalive 100 ms. As root. Each trial takes the machine-wide lock the bed's tests share
+// (/tmp/pgbeat-cluster.lock; the bed's namespaces have fixed names) and releases it after its bed is
+// down, so other bed work interleaves with a long run; do not wrap the run in flock yourself (it would
+// wait for itself), or set BENCH_LOCK_HELD=1 when you do.
+//   node --import tsx scripts/lab/bench-failover.ts [--engines pgbeat,heartbeat,pacemaker]
+//        [--faults power-loss,isolate,switchover,postmaster-crash] [--trials N] [--report DIR]
+//   node --import tsx scripts/lab/bench-failover.ts down     (removes what a crashed run left)
+//   BENCH_FAILOVER_TRIALS=3      trials per engine and fault (--trials wins)
+//   BENCH_FAILOVER_WAIT_S=30     how long a trial waits for the first acknowledged write after the fault
+//   BENCH_FAILOVER_HOLD_S=5      how long it keeps writing after that (a cut-off primary is healed then)
+//   BENCH_DAEMON_SECONDS=10      the quiet interval of the daemon's CPU figure
+// --report DIR writes DIR/failover.md (the table, the machine, the date) and one picture per engine
+// and fault (the trial with the median gap) and prints their paths. Exit 0 whatever the figures; 1
+// when no trial could run; 2 on bad arguments.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildBed, type Bed } from '../../test/helpers/bed/bed.ts';
+import type { Engine } from '../../test/helpers/bed/engine.ts';
+import { heartbeatEngine } from '../../test/helpers/bed/engines/heartbeat.ts';
+import { pacemakerEngine } from '../../test/helpers/bed/engines/pacemaker.ts';
+import { pgbeatEngine } from '../../test/helpers/bed/engines/pgbeat.ts';
+import { descendants, isolate, postmasterCrash, powerLoss, switchover, type Fault } from '../../test/helpers/bed/faults.ts';
+import {
+  cpuModel, machineText, markdownTable, summarize, tableRows, textTable, trialGapMs, type Machine, type TrialFigures,
+} from '../../test/helpers/bed/figures.ts';
+import { Ledger } from '../../test/helpers/bed/ledger.ts';
+import { cpuPercent, sampleProcess } from '../../test/helpers/bed/proc-cpu.ts';
+import { gapBarsSvg } from '../../test/helpers/bed/gap-bars-svg.ts';
+import { analyzeTrial, formatTrial, type TrialReport } from '../../test/helpers/bed/report.ts';
+import { histogramSvg } from '../../test/helpers/bed/svg.ts';
+import { NODE_NAMES, type NodeName } from '../../test/helpers/bed/topology.ts';
+import { installIntoSystem } from '../../test/helpers/install.ts';
+
+/** The lock every bed user takes (scripts/test.mjs, the helpers' trials). */
+const LOCK = '/tmp/pgbeat-cluster.lock';
+
+/**
+ * Takes LOCK: flock(1) holds it for a child shell that waits for its standard input to close; the
+ * returned function closes it (and the lock goes with the child, also if this process dies).
+ */
+const takeLock = async (): Promise<() => Promise<void>> => {
+  if (process.env['BENCH_LOCK_HELD'] === '1') return async () => undefined;
+  const child = spawn('flock', ['-w', '7200', LOCK, 'sh', '-c', 'echo locked; read _'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const got = await Promise.race([
+    new Promise<boolean>((r) => child.stdout.once('data', () => r(true))),
+    exited.then(() => false),
+  ]);
+  if (!got) throw new Error(`could not take ${LOCK} within 2 hours (flock ended first)`);
+  return async () => {
+    child.stdin.end();
+    await exited;
+  };
+};
+
+/** Where a run keeps its ledger, so `down` can undo a run that crashed. */
+const STATE_FILE = '/tmp/pgbeat-bench-failover.state.json';
+
+const ENGINES: Record<string, () => Engine> = {
+  // fallback with the witness: the setup that keeps writing when the standby's node is lost, safely.
+  pgbeat: () => pgbeatEngine({ syncMode: 'fallback', keepalive: '100ms' }),
+  heartbeat: () => heartbeatEngine(),
+  pacemaker: () => pacemakerEngine(),
+};
+
+const FAULTS: Record<string, { label: string; inject: (b: Bed) => Promise<Fault> }> = {
+  'power-loss': { label: 'power loss', inject: (b) => powerLoss(b, 'castor') },
+  isolate: { label: 'primary cut off', inject: (b) => isolate(b, 'castor') },
+  switchover: { label: 'graceful standby', inject: (b) => switchover(b, 'castor') },
+  'postmaster-crash': { label: 'postmaster crash', inject: (b) => postmasterCrash(b, 'castor') },
+};
+
+const fail = (why: string): never => {
+  console.error(`bench-failover: ${why}`);
+  process.exit(2);
+};
+
+const args = process.argv.slice(2);
+if (args[0] === 'down') {
+  const failed = await Ledger.load(STATE_FILE).undoAll();
+  console.log(failed.length ? `could not undo: ${failed.join('; ')}` : 'down: nothing left');
+  process.exit(failed.length ? 1 : 0);
+}
+const KNOWN = ['engines', 'faults', 'trials', 'report'];
+for (let i = 0; i < args.length; i += 2) {
+  const name = args[i]!.replace(/^--/, '');
+  if (!args[i]!.startsWith('--') || !KNOWN.includes(name)) fail(`unknown argument ${args[i]} (known: ${KNOWN.map((k) => `--${k}`).join(', ')}, or down)`);
+  if (args[i + 1] === undefined) fail(`${args[i]} needs a value`);
+}
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const list = (name: string, known: Record<string, unknown>): string[] => {
+  const v = (opt(name) ?? Object.keys(known).join(',')).split(',').filter(Boolean);
+  const bad = v.filter((x) => !(x in known));
+  if (bad.length || v.length === 0) fail(`--${name}: unknown ${bad.join(', ') || '(none given)'}; choose from ${Object.keys(known).join(', ')}`);
+  return v;
+};
+const whole = (what: string, text: string, max: number): number => {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) fail(`${what} must be a whole number from 1 to ${max}, not '${text}'`);
+  return Number(text);
+};
+const engineKeys = list('engines', ENGINES);
+const faultKeys = list('faults', FAULTS);
+const trials = whole('--trials (BENCH_FAILOVER_TRIALS)', opt('trials') ?? process.env['BENCH_FAILOVER_TRIALS'] ?? '3', 100);
+const waitMs = whole('BENCH_FAILOVER_WAIT_S', process.env['BENCH_FAILOVER_WAIT_S'] ?? '30', 600) * 1000;
+const holdMs = whole('BENCH_FAILOVER_HOLD_S', process.env['BENCH_FAILOVER_HOLD_S'] ?? '5', 600) * 1000;
+const daemonSeconds = whole('BENCH_DAEMON_SECONDS', process.env['BENCH_DAEMON_SECONDS'] ?? '10', 600);
+const reportDir = opt('report') === undefined ? undefined : resolve(opt('report')!);
+if (process.getuid?.() !== 0) fail('needs root (network namespaces, the system\'s OCF and ha.d directories)');
+
+/** The pgbeat daemon of a node: the process under its PID 1 running `pgbeat start`. */
+const pgbeatDaemon = (bed: Bed, n: NodeName): number | undefined => {
+  const init = bed.nodes[n].init();
+  if (init === undefined) return undefined;
+  return descendants(init).find((p) => {
+    try {
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      return argv.some((a) => a.endsWith('/pgbeat')) && argv.includes('start');
+    } catch {
+      return false;
+    }
+  });
+};
+
+/** The daemon's cost on each node over a quiet interval (no client, castor primary, pollux streaming). */
+interface DaemonCost {
+  node: NodeName;
+  cpuOwn: number;
+  cpuWithAgents: number;
+  rssMb: number | undefined;
+}
+const measureDaemons = async (bed: Bed): Promise<DaemonCost[]> => {
+  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const pids = NODE_NAMES.map((n) => ({ n, pid: pgbeatDaemon(bed, n) }));
+  const missing = pids.filter((p) => p.pid === undefined).map((p) => p.n);
+  if (missing.length) throw new Error(`no pgbeat daemon found on ${missing.join(', ')}`);
+  await sleep(2_000); // settle after start-up
+  const before = pids.map((p) => sampleProcess(p.pid!));
+  const t0 = performance.now();
+  await sleep(daemonSeconds * 1000);
+  const after = pids.map((p) => sampleProcess(p.pid!));
+  const seconds = (performance.now() - t0) / 1000;
+  return pids.map((p, i) => {
+    const c = cpuPercent(before[i]!.ticks, after[i]!.ticks, hz, seconds);
+    const kb = after[i]!.rssKb;
+    return { node: p.n, cpuOwn: c.own, cpuWithAgents: c.withChildren, rssMb: kb === undefined ? undefined : kb / 1024 };
+  });
+};
+const daemonLine = (d: DaemonCost): string =>
+  `${d.node}: CPU ${d.cpuOwn.toFixed(2)} % of a core (${d.cpuWithAgents.toFixed(2)} % with the agents it ran), RSS ${d.rssMb?.toFixed(1) ?? '?'} MB`;
+
+/** The figures of a finished trial, checked against the final primary (or the node the client last wrote to). */
+const measureTrial = (bed: Bed, engine: string, fault: string, graceful: boolean, at: number): { figures: TrialFigures; report: TrialReport; against?: NodeName } => {
+  const primaries = bed.primaries();
+  const lastNode = bed.writes().filter((w) => w.ack !== undefined).at(-1)?.node as NodeName | undefined;
+  const against = bed.finalPrimary() ?? (lastNode && primaries.includes(lastNode) ? lastNode : primaries[0]);
+  const report = against
+    ? bed.report(at, against)
+    // No primary to read the rows on (a crashed postmaster nobody restarted): no lost figure.
+    : analyzeTrial({ writes: bed.writes(), probes: bed.probes(), onFinalPrimary: new Set(), faultAt: at, probeHoldMs: 100 });
+  return {
+    figures: { engine, fault, gapMs: trialGapMs(report, graceful), lost: against ? report.lost.length : undefined, twoPrimariesMs: report.twoAcknowledgingMs },
+    report, ...(against ? { against } : {}),
+  };
+};
+
+/** The table so far (after every round: a run cut short still leaves its figures); with --report, the files. */
+const publish = (round: number): void => {
+  const engineNames = engineKeys.map((k) => names[k]!);
+  const faultLabels = faultKeys.map((k) => FAULTS[k]!.label);
+  const cells = summarize(results.map((r) => r.figures), engineNames, faultLabels);
+  const rows = tableRows(cells, names['pgbeat'] ?? engineNames[0]!, waitMs);
+  console.log(`\nFailover after round ${round} of ${trials} (medians over the trials; ratios are pgbeat / engine; two primaries = both nodes acknowledging probe writes)`);
+  console.log(textTable(rows));
+  for (const d of daemons ?? []) console.log(`  pgbeat daemon (keepalive 100 ms, ${daemonSeconds} s quiet) ${daemonLine(d)}`);
+
+  if (reportDir) {
+    mkdirSync(reportDir, { recursive: true });
+    const machine: Machine = {
+      arch: spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim(),
+      cores: cpus().length,
+      model: cpuModel(readFileSync('/proc/cpuinfo', 'utf8')),
+    };
+    const overview = join(reportDir, 'failover-gaps.svg');
+    writeFileSync(overview, gapBarsSvg(cells, engineNames, `Failover on the two-node bed: ${machineText(machine)}`));
+    const pictures: string[] = [overview];
+    for (const c of cells) {
+      // The picture of the trial with the median gap (the median's lower neighbour for an even count).
+      const ran = results.filter((r) => r.report && r.figures.engine === c.engine && r.figures.fault === c.fault && !r.figures.error)
+        .sort((a, b) => (a.figures.gapMs ?? Number.POSITIVE_INFINITY) - (b.figures.gapMs ?? Number.POSITIVE_INFINITY));
+      const pick = ran[Math.floor((ran.length - 1) / 2)];
+      if (!pick) continue;
+      const file = join(reportDir, `failover-${`${c.engine}-${c.fault}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '').toLowerCase()}.svg`);
+      writeFileSync(file, histogramSvg(pick.report!, pick.title));
+      pictures.push(file);
+    }
+    const md = [
+      '## Failover figures',
+      '',
+      `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineText(machine)}, with ` +
+        `\`${process.env['BENCH_COMMAND'] ?? `node --import tsx scripts/lab/bench-failover.ts ${args.join(' ')}`.trim()}\` (${round} trial(s) per engine and fault${round < trials ? ` of the ${trials} asked, the run cut short` : ''}, each on a freshly built bed; ` +
+        `BENCH_FAILOVER_WAIT_S=${waitMs / 1000}).`,
+      '',
+      markdownTable(rows),
+      '',
+      "![median gaps per engine and fault](failover-gaps.svg)",
+      '',
+      'Gap: the fault to the first write sent after it and acknowledged through the VIP (graceful standby: the longest ' +
+        'silence from the last acknowledgement before the command, as the old primary answers at first). Lost: writes the client saw ' +
+        'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
+        '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
+      `Engines: ${[
+        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback)',
+        names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
+        names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
+      ].filter(Boolean).join('; ')}.`,
+      ...(daemons ? ['', `pgbeat daemon at keepalive 100 ms over ${daemonSeconds} quiet seconds: ${daemons.map(daemonLine).join('; ')}.`] : []),
+      '',
+    ].join('\n');
+    // Every trial's figures, one JSON line each (to re-read or pool runs later).
+    writeFileSync(join(reportDir, 'failover-trials.jsonl'), results.map((r) => JSON.stringify({
+      ...r.figures, title: r.title, ...(r.report ? { firstAckMs: r.report.gapMs, longestSilenceMs: r.report.outageMs } : {}),
+    })).join('\n') + '\n');
+    const mdFile = join(reportDir, 'failover.md');
+    writeFileSync(mdFile, md);
+    if (round === trials) {
+      console.log(`\nreport: ${mdFile}`);
+      for (const p of pictures) console.log(`picture: ${p}`);
+    } else {
+      console.log(`(report so far: ${mdFile})`);
+    }
+  }
+};
+
+let current: Bed | undefined;
+const interrupted = (signal: string): void => {
+  console.error(`bench-failover: ${signal}: taking the bed down`);
+  // Between beds, or while one is being built (not yet `current`), its ledger file names what exists.
+  void (current?.down() ?? Ledger.load(STATE_FILE).undoAll()).finally(() => process.exit(130));
+};
+process.once('SIGINT', () => interrupted('SIGINT'));
+process.once('SIGTERM', () => interrupted('SIGTERM'));
+
+const results: { figures: TrialFigures; report?: TrialReport; title: string }[] = [];
+let daemons: DaemonCost[] | undefined;
+const names = Object.fromEntries(engineKeys.map((k) => [k, ENGINES[k]!().name]));
+const started = new Date();
+console.log(`failover: ${trials} trial(s) of ${faultKeys.join(', ')} with ${engineKeys.map((k) => names[k]).join(', ')}; ` +
+  `each on a fresh bed; wait ${waitMs / 1000} s for the first write, then ${holdMs / 1000} s more`);
+const install = installIntoSystem();
+try {
+  for (let t = 1; t <= trials; t++) {
+    for (const f of faultKeys) {
+      for (const e of engineKeys) {
+        const engine = ENGINES[e]!();
+        const fault = FAULTS[f]!;
+        const title = `${engine.name}: ${fault.label} of castor (trial ${t})`;
+        const t0 = Date.now();
+        const unlock = await takeLock();
+        try {
+          current = await buildBed({ engine, stateFile: STATE_FILE });
+          const bed = current;
+          try {
+            if (e === 'pgbeat' && daemons === undefined) {
+              daemons = await measureDaemons(bed);
+              for (const d of daemons) console.log(`  pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
+            }
+            await bed.startClients();
+            await sleep(3_000);
+            const inj = await fault.inject(bed);
+            const resumed = await bed.waitForWritesOn(undefined, inj.at, waitMs);
+            await sleep(holdMs);
+            await inj.heal();
+            await sleep(3_000);
+            await bed.stopClients();
+            const m = measureTrial(bed, engine.name, fault.label, f === 'switchover', inj.at);
+            results.push({ figures: m.figures, report: m.report, title });
+            const how = resumed ? '' : ` (no write acknowledged within ${waitMs / 1000} s)`;
+            // With no primary to check the rows on, the report's lost line would count every write.
+            const text = formatTrial(`${title}, rows checked on ${m.against ?? 'no primary'}${how}`, m.report).split('\n')
+              .map((l) => (m.against || !/acknowledged and lost/.test(l) ? l : l.replace(/, \d+ acknowledged and lost.*$/, ', lost not checked (no primary)')));
+            console.log(`  ${text.join('\n  ')}`);
+          } finally {
+            const left = await bed.down();
+            if (left.length) console.error(`  down left: ${left.join('; ')}`);
+            current = undefined;
+          }
+        } catch (err) {
+          const why = (err as Error).message.split('\n')[0]!;
+          console.log(`  ${title}: could not run: ${why}`);
+          if (process.env['BENCH_FAILOVER_VERBOSE']) console.error((err as Error).message);
+          results.push({ figures: { engine: engine.name, fault: fault.label, gapMs: undefined, lost: undefined, twoPrimariesMs: 0, error: why }, title });
+        } finally {
+          await unlock();
+        }
+        console.log(`  (${title}: ${((Date.now() - t0) / 1000).toFixed(0)} s with the bed's build and teardown)`);
+      }
+    }
+    publish(t);
+  }
+} finally {
+  install.restore();
+}
+
+process.exit(results.some((r) => !r.figures.error) ? 0 : 1);
