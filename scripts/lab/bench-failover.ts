@@ -245,10 +245,14 @@ const publish = (round: number): void => {
 };
 
 let current: Bed | undefined;
+let installed: ReturnType<typeof installIntoSystem> | undefined;
 const interrupted = (signal: string): void => {
   console.error(`bench-failover: ${signal}: taking the bed down`);
   // Between beds, or while one is being built (not yet `current`), its ledger file names what exists.
-  void (current?.down() ?? Ledger.load(STATE_FILE).undoAll()).finally(() => process.exit(130));
+  void (current?.down() ?? Ledger.load(STATE_FILE).undoAll()).finally(() => {
+    installed?.restore();
+    process.exit(130);
+  });
 };
 process.once('SIGINT', () => interrupted('SIGINT'));
 process.once('SIGTERM', () => interrupted('SIGTERM'));
@@ -259,59 +263,59 @@ const names = Object.fromEntries(engineKeys.map((k) => [k, ENGINES[k]!().name]))
 const started = new Date();
 console.log(`failover: ${trials} trial(s) of ${faultKeys.join(', ')} with ${engineKeys.map((k) => names[k]).join(', ')}; ` +
   `each on a fresh bed; wait ${waitMs / 1000} s for the first write, then ${holdMs / 1000} s more`);
-const install = installIntoSystem();
-try {
-  for (let t = 1; t <= trials; t++) {
-    for (const f of faultKeys) {
-      for (const e of engineKeys) {
-        const engine = ENGINES[e]!();
-        const fault = FAULTS[f]!;
-        const title = `${engine.name}: ${fault.label} of castor (trial ${t})`;
-        const t0 = Date.now();
-        const unlock = await takeLock();
+for (let t = 1; t <= trials; t++) {
+  for (const f of faultKeys) {
+    for (const e of engineKeys) {
+      const engine = ENGINES[e]!();
+      const fault = FAULTS[f]!;
+      const title = `${engine.name}: ${fault.label} of castor (trial ${t})`;
+      const t0 = Date.now();
+      const unlock = await takeLock();
+      // The build's agents in the system's OCF and ha.d directories, under the lock: between two
+      // trials another bed user may install its own, and puts back what it found.
+      try {
+        installed = installIntoSystem();
+        current = await buildBed({ engine, stateFile: STATE_FILE });
+        const bed = current;
         try {
-          current = await buildBed({ engine, stateFile: STATE_FILE });
-          const bed = current;
-          try {
-            if (e === 'pgbeat' && daemons === undefined) {
-              daemons = await measureDaemons(bed);
-              for (const d of daemons) console.log(`  pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
-            }
-            await bed.startClients();
-            await sleep(3_000);
-            const inj = await fault.inject(bed);
-            const resumed = await bed.waitForWritesOn(undefined, inj.at, waitMs);
-            await sleep(holdMs);
-            await inj.heal();
-            await sleep(3_000);
-            await bed.stopClients();
-            const m = measureTrial(bed, engine.name, fault.label, f === 'switchover', inj.at);
-            results.push({ figures: m.figures, report: m.report, title });
-            const how = resumed ? '' : ` (no write acknowledged within ${waitMs / 1000} s)`;
-            // With no primary to check the rows on, the report's lost line would count every write.
-            const text = formatTrial(`${title}, rows checked on ${m.against ?? 'no primary'}${how}`, m.report).split('\n')
-              .map((l) => (m.against || !/acknowledged and lost/.test(l) ? l : l.replace(/, \d+ acknowledged and lost.*$/, ', lost not checked (no primary)')));
-            console.log(`  ${text.join('\n  ')}`);
-          } finally {
-            const left = await bed.down();
-            if (left.length) console.error(`  down left: ${left.join('; ')}`);
-            current = undefined;
+          if (e === 'pgbeat' && daemons === undefined) {
+            daemons = await measureDaemons(bed);
+            for (const d of daemons) console.log(`  pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
           }
-        } catch (err) {
-          const why = (err as Error).message.split('\n')[0]!;
-          console.log(`  ${title}: could not run: ${why}`);
-          if (process.env['BENCH_FAILOVER_VERBOSE']) console.error((err as Error).message);
-          results.push({ figures: { engine: engine.name, fault: fault.label, gapMs: undefined, lost: undefined, twoPrimariesMs: 0, error: why }, title });
+          await bed.startClients();
+          await sleep(3_000);
+          const inj = await fault.inject(bed);
+          const resumed = await bed.waitForWritesOn(undefined, inj.at, waitMs);
+          await sleep(holdMs);
+          await inj.heal();
+          await sleep(3_000);
+          await bed.stopClients();
+          const m = measureTrial(bed, engine.name, fault.label, f === 'switchover', inj.at);
+          results.push({ figures: m.figures, report: m.report, title });
+          const how = resumed ? '' : ` (no write acknowledged within ${waitMs / 1000} s)`;
+          // With no primary to check the rows on, the report's lost line would count every write.
+          const text = formatTrial(`${title}, rows checked on ${m.against ?? 'no primary'}${how}`, m.report).split('\n')
+            .map((l) => (m.against || !/acknowledged and lost/.test(l) ? l : l.replace(/, \d+ acknowledged and lost.*$/, ', lost not checked (no primary)')));
+          console.log(`  ${text.join('\n  ')}`);
         } finally {
-          await unlock();
+          const left = await bed.down();
+          if (left.length) console.error(`  down left: ${left.join('; ')}`);
+          current = undefined;
         }
-        console.log(`  (${title}: ${((Date.now() - t0) / 1000).toFixed(0)} s with the bed's build and teardown)`);
+      } catch (err) {
+        const why = (err as Error).message.split('\n')[0]!;
+        console.log(`  ${title}: could not run: ${why}`);
+        if (process.env['BENCH_FAILOVER_VERBOSE']) console.error((err as Error).message);
+        results.push({ figures: { engine: engine.name, fault: fault.label, gapMs: undefined, lost: undefined, twoPrimariesMs: 0, error: why }, title });
+      } finally {
+        installed?.restore();
+        installed = undefined;
+        await unlock();
       }
+      console.log(`  (${title}: ${((Date.now() - t0) / 1000).toFixed(0)} s with the bed's build and teardown)`);
     }
-    publish(t);
   }
-} finally {
-  install.restore();
+  publish(t);
 }
 
 process.exit(results.some((r) => !r.figures.error) ? 0 : 1);
