@@ -12,6 +12,8 @@
 //   node --import tsx scripts/lab/bench-failover.ts [--engines pgbeat,heartbeat,pacemaker]
 //        [--faults power-loss,isolate,switchover,postmaster-crash] [--trials N] [--report DIR]
 //   node --import tsx scripts/lab/bench-failover.ts down     (removes what a crashed run left)
+//   node --import tsx scripts/lab/bench-failover.ts daemon   (only the daemon figure: one pgbeat bed, up until
+//        castor records pollux as its synchronous standby, BENCH_DAEMON_SECONDS quiet, both daemons sampled, down)
 //   BENCH_FAILOVER_TRIALS=3      trials per engine and fault (--trials wins)
 //   BENCH_FAILOVER_WAIT_S=30     how long a trial waits for the first acknowledged write after the fault
 //   BENCH_FAILOVER_HOLD_S=5      how long it keeps writing after that (a cut-off primary is healed then)
@@ -34,6 +36,8 @@ import {
   cpuModel, machineText, markdownTable, summarize, tableRows, textTable, trialGapMs, type Machine, type TrialFigures,
 } from '../../test/helpers/bed/figures.ts';
 import { Ledger } from '../../test/helpers/bed/ledger.ts';
+import { trySql } from '../../test/helpers/bed/sql.ts';
+import { waitUntil } from '../../test/helpers/lab-node.ts';
 import { cpuPercent, sampleProcess } from '../../test/helpers/bed/proc-cpu.ts';
 import { gapBarsSvg } from '../../test/helpers/bed/gap-bars-svg.ts';
 import { analyzeTrial, formatTrial, type TrialReport } from '../../test/helpers/bed/report.ts';
@@ -68,7 +72,10 @@ const STATE_FILE = '/tmp/pgbeat-bench-failover.state.json';
 
 const ENGINES: Record<string, () => Engine> = {
   // fallback with the witness: the setup that keeps writing when the standby's node is lost, safely.
-  pgbeat: () => pgbeatEngine({ syncMode: 'fallback', keepalive: '100ms' }),
+  // monitor_interval at its default (10 s), not the bed's 2 s: the full OCF monitor is forked that
+  // often, and its agents count in the daemon's CPU figure; no fault here waits for it (the core's
+  // probe sees a crashed postmaster within a tick).
+  pgbeat: () => pgbeatEngine({ syncMode: 'fallback', keepalive: '100ms', monitorInterval: '10' }),
   heartbeat: () => heartbeatEngine(),
   pacemaker: () => pacemakerEngine(),
 };
@@ -91,6 +98,8 @@ if (args[0] === 'down') {
   console.log(failed.length ? `could not undo: ${failed.join('; ')}` : 'down: nothing left');
   process.exit(failed.length ? 1 : 0);
 }
+const daemonOnly = args[0] === 'daemon';
+if (daemonOnly) args.shift();
 const KNOWN = ['engines', 'faults', 'trials', 'report'];
 for (let i = 0; i < args.length; i += 2) {
   const name = args[i]!.replace(/^--/, '');
@@ -142,6 +151,9 @@ interface DaemonCost {
   rssMb: number | undefined;
 }
 const measureDaemons = async (bed: Bed): Promise<DaemonCost[]> => {
+  // Quiet: castor has recorded pollux as its synchronous standby (pgbeat's setSync is done).
+  const synced = await waitUntil(() => /pollux/.test(trySql(bed.nodes.castor, 'SHOW synchronous_standby_names') ?? ''), { timeoutMs: 60_000, stepMs: 250 });
+  if (!synced) throw new Error('castor did not record pollux as its synchronous standby within 60 s');
   const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   const pids = NODE_NAMES.map((n) => ({ n, pid: pgbeatDaemon(bed, n) }));
   const missing = pids.filter((p) => p.pid === undefined).map((p) => p.n);
@@ -151,6 +163,12 @@ const measureDaemons = async (bed: Bed): Promise<DaemonCost[]> => {
   const t0 = performance.now();
   await sleep(daemonSeconds * 1000);
   const after = pids.map((p) => sampleProcess(p.pid!));
+  if (process.env['BENCH_DAEMON_DETAIL'] === '1') {
+    for (const p of pids) {
+      const st = readFileSync(`/proc/${p.pid}/status`, 'utf8').split('\n').filter((l) => /^(RssAnon|RssFile|VmHWM)/.test(l)).join(', ').replace(/\s+/g, ' ');
+      console.log(`  ${p.n} ${p.pid}: ${readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 160)}; ${st}`);
+    }
+  }
   const seconds = (performance.now() - t0) / 1000;
   return pids.map((p, i) => {
     const c = cpuPercent(before[i]!.ticks, after[i]!.ticks, hz, seconds);
@@ -222,7 +240,7 @@ const publish = (round: number): void => {
         'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
         '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
       `Engines: ${[
-        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback)',
+        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback, monitor_interval 10 s)',
         names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
         names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
       ].filter(Boolean).join('; ')}.`,
@@ -263,6 +281,25 @@ const names = Object.fromEntries(engineKeys.map((k) => [k, ENGINES[k]!().name]))
 const started = new Date();
 console.log(`failover: ${trials} trial(s) of ${faultKeys.join(', ')} with ${engineKeys.map((k) => names[k]).join(', ')}; ` +
   `each on a fresh bed; wait ${waitMs / 1000} s for the first write, then ${holdMs / 1000} s more`);
+if (daemonOnly) {
+  const unlock = await takeLock();
+  installed = installIntoSystem();
+  try {
+    current = await buildBed({ engine: ENGINES['pgbeat']!(), stateFile: STATE_FILE });
+    try {
+      for (const d of await measureDaemons(current)) console.log(`pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
+    } finally {
+      const left = await current.down();
+      if (left.length) console.error(`down left: ${left.join('; ')}`);
+      current = undefined;
+    }
+  } finally {
+    installed?.restore();
+    installed = undefined;
+    await unlock();
+  }
+  process.exit(0);
+}
 for (let t = 1; t <= trials; t++) {
   for (const f of faultKeys) {
     for (const e of engineKeys) {

@@ -23,45 +23,51 @@ const killGroup = (pid: number | undefined): void => {
   }
 };
 
-/** Runs `file args` in a new process group; a timeout kills the group and sets `timedOut`. */
-export const runInGroup = async (file: string, args: readonly string[], opts: GroupRunOptions): Promise<CommandResult> => {
+/**
+ * Runs `file args` in a new process group; a timeout kills the group and sets `timedOut`. Node's own
+ * spawn, not execa: the manager daemon runs agents all its life, and execa's module costs it several
+ * MB of resident memory and each run more work than a pipe pair (issue 8's budget).
+ */
+export const runInGroup = (file: string, args: readonly string[], opts: GroupRunOptions): Promise<CommandResult> => {
   const command = commandLine(file, args);
   const started = performance.now();
-  try {
-    const { execa } = await import('execa');
-    const child = execa(file, [...args], {
-      reject: false,
-      detached: true,
-      extendEnv: false,
-      env: opts.env,
-      cwd: opts.cwd ?? '/',
-      stdin: 'ignore',
-      stripFinalNewline: false,
-      forceKillAfterDelay: false,
-    });
+  const done = (r: Omit<CommandResult, 'command' | 'durationMs'>): CommandResult =>
+    traceCommand({ command, ...r, durationMs: performance.now() - started });
+  return new Promise<CommandResult>((resolve) => {
+    let child: ReturnType<typeof import('node:child_process').spawn>;
+    try {
+      child = process.getBuiltinModule('node:child_process').spawn(file, [...args], {
+        detached: true, env: opts.env, cwd: opts.cwd ?? '/', stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      resolve(done({ exitCode: undefined, signal: undefined, stdout: '', stderr: String((e as Error).message ?? e), failed: true, timedOut: false, notFound: false }));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
     let timedOut = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
     }, opts.timeoutMs);
-    const r = await child;
-    clearTimeout(timer);
-    const notFound = r.exitCode === undefined && r.signal === undefined && /ENOENT|EACCES/.test(String(r.originalMessage ?? r.message ?? ''));
-    return traceCommand({
-      command,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      stdout: typeof r.stdout === 'string' ? r.stdout : '',
-      stderr: typeof r.stderr === 'string' ? r.stderr : '',
-      failed: r.failed || timedOut,
-      timedOut,
-      notFound,
-      durationMs: performance.now() - started,
+    child.once('error', (e: NodeJS.ErrnoException) => { spawnError ??= e; });
+    // 'close': exited and its output ends (as execa waited for both).
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      const notFound = spawnError !== undefined && child.pid === undefined && /ENOENT|EACCES/.test(`${spawnError.code ?? ''} ${spawnError.message}`);
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve(done({
+        exitCode: spawnError !== undefined && child.pid === undefined ? undefined : code ?? undefined,
+        signal: signal ?? undefined,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: spawnError && !stderr ? spawnError.message : stderr,
+        failed: spawnError !== undefined || code !== 0 || signal !== null || timedOut,
+        timedOut,
+        notFound,
+      }));
     });
-  } catch (e) {
-    return traceCommand({
-      command, exitCode: undefined, signal: undefined, stdout: '', stderr: String((e as Error).message ?? e),
-      failed: true, timedOut: false, notFound: false, durationMs: performance.now() - started,
-    });
-  }
+  });
 };

@@ -97,8 +97,9 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const pg = localPg(config.groups);
   const probe: PgProbe | null = pg && startPgProbe({
     pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs,
-    // A crashed postmaster is seen within one core tick (postmaster.pid and /proc: no fork, no connection).
-    pidIntervalMs: Math.max(20, cfg.tickMs),
+    // A crashed postmaster is seen within one core tick: the daemon's probe reads postmaster.pid and
+    // /proc (no fork, no connection) as each tick starts, so no timer of its own wakes the process.
+    pidIntervalMs: 0,
   });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
@@ -116,7 +117,7 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     cfg, incarnation: generation, clock, store: fileStore(join(stateDir, 'agreed-state'), formatStoredState, parseStoredState), media,
     encode: channel.encode, decode: channel.decode, witness,
     resources: counted.resources,
-    probe: stand?.probe ?? (() => (probe ? pgReportOf(probe.snapshot(), cfg.peer) : null)),
+    probe: stand?.probe ?? (() => (probe ? pgReportOf(probe.checkPostmaster(), cfg.peer) : null)),
     fencer: Object.keys(config.fence).length > 0 ? commandFencer(config.fence, (l) => log('warn', l)) : null,
     fenceTimeoutMs: config.actionTimeoutsMs['fence'] ?? 30_000,
     log: (level, line) => { if (level !== 'debug') log(level, line); },

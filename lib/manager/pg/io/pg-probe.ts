@@ -17,7 +17,7 @@ export interface PgProbeOptions {
   target: PgTarget;
   /** Over a unix socket, connect with this OS user's uid (peer authentication), e.g. postgres. */
   osUser?: string | undefined;
-  /** Postmaster check period (default 200 ms). */
+  /** Postmaster check period (default 200 ms); 0: no timer, the caller checks (checkPostmaster) on its own tick. */
   pidIntervalMs?: number | undefined;
   /** Query period: the heartbeat interval. */
   queryIntervalMs: number;
@@ -31,6 +31,8 @@ export interface PgProbeOptions {
 export interface PgProbe {
   /** The latest reading (never blocks). */
   snapshot(): PgSnapshot;
+  /** Reads postmaster.pid and /proc now (no fork, no connection) and returns the reading. */
+  checkPostmaster(): PgSnapshot;
   /** Checks the postmaster and queries now; resolves with the new reading. */
   refresh(): Promise<PgSnapshot>;
   /** Stops the timers and closes the connection. */
@@ -133,14 +135,15 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
   const queryOnce = (): Promise<PgSnapshot> => (querying ??= query().finally(() => { querying = undefined; }));
 
   checkPostmaster();
-  const pidTimer = setInterval(checkPostmaster, o.pidIntervalMs ?? 200);
+  const pidTimer = o.pidIntervalMs === 0 ? undefined : setInterval(checkPostmaster, o.pidIntervalMs ?? 200);
   const queryTimer = setInterval(() => void queryOnce(), o.queryIntervalMs);
-  pidTimer.unref();
+  pidTimer?.unref();
   queryTimer.unref();
   void queryOnce();
 
   return {
     snapshot: () => snap,
+    checkPostmaster: () => { if (!closed) checkPostmaster(); return snap; },
     refresh: async () => {
       checkPostmaster();
       await querying;
@@ -148,7 +151,7 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
     },
     close: async () => {
       closed = true;
-      clearInterval(pidTimer);
+      if (pidTimer) clearInterval(pidTimer);
       clearInterval(queryTimer);
       await querying?.catch(() => undefined);
       dropSession();
