@@ -240,7 +240,7 @@ const publish = (round: number): void => {
         'acknowledged that are missing on the final primary. Two primaries: time both nodes acknowledged probe writes ' +
         '(a prober on each node writes every 50 ms). Ratios are pgbeat / engine.',
       `Engines: ${[
-        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 1 s, witness, sync_mode=fallback, monitor_interval 10 s)',
+        names['pgbeat'] && 'pgbeat (keepalive 100 ms, deadtime 500 ms, witness, sync_mode=fallback, monitor_interval 10 s)',
         names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
         names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
       ].filter(Boolean).join('; ')}.`,
