@@ -11,49 +11,27 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HEARTBEAT } from '../helpers/heartbeat-cluster.ts';
-import { installIntoSystem } from '../helpers/install.ts';
-import { ip } from '../helpers/netns.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
-import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { heartbeatEngine } from '../helpers/bed/engines/heartbeat.ts';
 import { checkPgbeatConfig, writePgbeatConfig } from '../helpers/bed/engines/pgbeat.ts';
-import { powerLoss } from '../helpers/bed/faults.ts';
+import { powerLossUntilServed } from '../helpers/bed/faults.ts';
 import { formatTrial } from '../helpers/bed/report.ts';
 import { SERIAL_DEVICE } from '../helpers/bed/serial.ts';
 import { NODE_NAMES } from '../helpers/bed/topology.ts';
+import { useBed } from '../helpers/bed/bed-suite.ts';
 
 const missing = [HEARTBEAT, '/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
   .filter((f) => !existsSync(f));
 
-let bed: Bed | undefined;
-let install: ReturnType<typeof installIntoSystem> | undefined;
-let namespaces: string[] = [];
 
 describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
-  before(async () => {
-    install = installIntoSystem();
-    bed = await buildBed({ engine: heartbeatEngine(), progress: (l) => console.log(`# bed: ${l}`) });
-    namespaces = [bed.topology.switchNs, ...Object.values(bed.topology.ns)];
-  });
-
-  after(async () => {
-    try {
-      const failed = await bed?.down();
-      assert.deepEqual(failed ?? [], [], 'down() undid everything');
-      assert.deepEqual(await bed?.down(), [], 'down() twice is harmless');
-    } finally {
-      install?.restore();
-    }
-    const left = ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns && namespaces.includes(ns));
-    assert.deepEqual(left, [], 'every namespace of the bed is gone');
-    assert.equal(existsSync(bed?.base ?? '/nonexistent'), false, 'the bed directory is gone');
-  });
+  const bedOf = useBed(() => heartbeatEngine(), { checkGone: true, downTwice: true });
 
   it('the serial line carries bytes from castor to pollux (socat pty pair at the same path in each node)', async () => {
-    const b = bed!;
+    const b = bedOf();
     const reader = spawn('nsenter', ['-t', String(b.nodes.pollux.init()), '-m', '-u', '-n', '-p', '--', 'timeout', '5', 'head', '-c', '12', SERIAL_DEVICE], { stdio: ['ignore', 'pipe', 'pipe'] });
     let got = '';
     reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
@@ -66,7 +44,7 @@ describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${m
   });
 
   it('the bed\'s pgbeat configuration passes `pgbeat check-config` on each node (in its network namespace)', () => {
-    const b = bed!;
+    const b = bedOf();
     for (const n of NODE_NAMES) {
       const dir = join(b.base, `check-${n}-ha.d`);
       writePgbeatConfig(dir, n);
@@ -78,13 +56,8 @@ describe('the bed under heartbeat 3.0.6', { skip: missing.length ? `missing: ${m
   });
 
   it('castor loses power: writes through the VIP stop and resume on pollux; the checker reports gap, lost writes and two-primaries time', async () => {
-    const b = bed!;
-    await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
-    await sleep(3_000);
-    const fault = await powerLoss(b, 'castor');
-    const resumed = await b.waitForWritesOn('pollux', fault.at, 60_000);
-    assert.ok(resumed, `no write acknowledged by pollux after castor's power loss:\n${b.diagnose()}`);
-    await sleep(2_000);
+    const b = bedOf();
+    const fault = await powerLossUntilServed(b, 'castor', 'pollux');
     // castor boots again and rejoins as pollux's standby (the README's one-off stop: rewind, report).
     const t0 = Date.now();
     await b.rejoin('castor');

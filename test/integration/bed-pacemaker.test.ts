@@ -8,55 +8,28 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { installIntoSystem } from '../helpers/install.ts';
-import { ip } from '../helpers/netns.ts';
+import { describe, it } from 'node:test';
 import { missingClusterBinaries } from '../helpers/pacemaker-cluster.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
-import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { pacemakerEngine, pacemakerRoles } from '../helpers/bed/engines/pacemaker.ts';
-import { powerLoss } from '../helpers/bed/faults.ts';
+import { powerLossUntilServed } from '../helpers/bed/faults.ts';
 import { formatTrial } from '../helpers/bed/report.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
+import { useBed } from '../helpers/bed/bed-suite.ts';
 
 const missing = [
   ...missingClusterBinaries(), ...['/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
     .filter((f) => !existsSync(f)),
 ];
 
-let bed: Bed | undefined;
-let install: ReturnType<typeof installIntoSystem> | undefined;
-let namespaces: string[] = [];
 
 describe('the bed under Pacemaker + corosync', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
-  before(async () => {
-    install = installIntoSystem();
-    bed = await buildBed({ engine: pacemakerEngine(), progress: (l) => console.log(`# bed: ${l}`) });
-    namespaces = [bed.topology.switchNs, ...Object.values(bed.topology.ns)];
-  });
-
-  after(async () => {
-    try {
-      const failed = await bed?.down();
-      assert.deepEqual(failed ?? [], [], 'down() undid everything');
-    } finally {
-      install?.restore();
-    }
-    const left = ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]).filter((ns) => ns && namespaces.includes(ns));
-    assert.deepEqual(left, [], 'every namespace of the bed is gone');
-    assert.equal(existsSync(bed?.base ?? '/nonexistent'), false, 'the bed directory is gone');
-  });
+  const bedOf = useBed(() => pacemakerEngine(), { checkGone: true });
 
   it('castor loses power: pollux is promoted with every acknowledged write, and never two primaries acknowledge writes', async () => {
-    const b = bed!;
+    const b = bedOf();
     assert.equal(pacemakerRoles(b.nodes.castor).get('castor'), 'Promoted', 'castor is the promoted instance');
-    await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
-    await sleep(3_000);
-    const fault = await powerLoss(b, 'castor');
-    const resumed = await b.waitForWritesOn('pollux', fault.at, 60_000);
-    assert.ok(resumed, `no write acknowledged by pollux after castor's power loss:\n${b.diagnose()}`);
-    await sleep(2_000);
+    const fault = await powerLossUntilServed(b, 'castor', 'pollux');
     await b.stopClients();
     const promoted = await waitUntil(() => pacemakerRoles(b.nodes.pollux).get('pollux') === 'Promoted', { timeoutMs: 30_000, stepMs: 500 });
     assert.ok(promoted, `Pacemaker does not show pollux promoted:\n${b.diagnose()}`);

@@ -4,40 +4,25 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { installIntoSystem } from '../helpers/install.ts';
 import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
-import { buildBed, type Bed } from '../helpers/bed/bed.ts';
 import { pgbeatEngine } from '../helpers/bed/engines/pgbeat.ts';
 import { powerLoss } from '../helpers/bed/faults.ts';
 import { formatTrial } from '../helpers/bed/report.ts';
 import { streamsFrom } from '../helpers/bed/sql.ts';
+import { useBed } from '../helpers/bed/bed-suite.ts';
 
 const missing = ['/usr/bin/socat', ...['initdb', 'pg_ctl', 'psql', 'postgres', 'pg_rewind'].map((b) => join(PG_BINDIR, b))]
   .filter((f) => !existsSync(f));
 
-let bed: Bed | undefined;
-let install: ReturnType<typeof installIntoSystem> | undefined;
 
 describe('pgbeat on the bed, sync_mode=strict', { skip: missing.length ? `missing: ${missing.join(', ')}` : false }, () => {
-  before(async () => {
-    install = installIntoSystem();
-    bed = await buildBed({ engine: pgbeatEngine({ syncMode: 'strict' }), progress: (l) => console.log(`# bed: ${l}`) });
-  });
-
-  after(async () => {
-    try {
-      const failed = await bed?.down();
-      assert.deepEqual(failed ?? [], [], 'down() undid everything');
-    } finally {
-      install?.restore();
-    }
-  });
+  const bedOf = useBed(() => pgbeatEngine({ syncMode: 'strict' }));
 
   it('the standby dies: writes wait (nothing acknowledged) for as long as it is away, then resume on castor once it streams again', async () => {
-    const b = bed!;
+    const b = bedOf();
     await b.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
     await sleep(1_000);
     const fault = await powerLoss(b, 'pollux');

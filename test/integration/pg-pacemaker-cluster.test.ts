@@ -38,6 +38,7 @@ import { waitUntil } from '../helpers/lab-node.ts';
 import { PG_BINDIR } from '../helpers/pg.ts';
 import { prepareLabPostgres } from '../helpers/lab-postgres.ts';
 import { ACK_TABLE_SQL, missingAcks, startVipWriter, stopAllWriters, type VipWriter } from '../helpers/vip-writer.ts';
+import { recipeConstraintsXml, recipeOptionsXml, recipeResourcesXml } from '../helpers/pacemaker-recipe.ts';
 
 const NIC = 'eth0';
 const VIP = '192.0.2.100';
@@ -147,53 +148,14 @@ const cib = (node: ClusterNode, args: string[]): void => {
   assert.equal(r.status, 0, `cibadmin ${args.slice(0, 3).join(' ')}: ${r.out}`);
 };
 
-const nv = (prefix: string, pairs: Record<string, string>): string =>
-  Object.entries(pairs).map(([k, v]) => `<nvpair id="${prefix}-${k}" name="${k}" value="${v}"/>`).join('');
-
 /** The configuration the test loads with cibadmin. */
-const CLUSTER_OPTIONS = `<cluster_property_set id="pgbeat-options">${nv('opt', {
-  'stonith-enabled': 'false',
-  'no-quorum-policy': 'ignore',
-  'cluster-recheck-interval': '10s',
-})}</cluster_property_set>`;
-
-const RESOURCES = `<resources>
-  <clone id="${CLONE}">
-    <meta_attributes id="${CLONE}-meta">${nv(`${CLONE}-meta`, {
-      promotable: 'true', notify: 'true', 'promoted-max': '1', 'promoted-node-max': '1', 'clone-max': '2', 'clone-node-max': '1',
-    })}</meta_attributes>
-    <primitive id="${RSC}" class="ocf" provider="pgbeat" type="postgresql">
-      <instance_attributes id="${RSC}-params">${nv(`${RSC}-params`, {
-        pgdata: PGDATA, pghost: SOCKET_DIR, pgport: '5432', primary_host: VIP,
-        peers: NODES.map((n) => `${n.name}=${n.address}`).join(' '), repuser: 'replicator', sync_mode: 'fallback',
-        report_dir: `${LAB_DIR}/log`,
-      })}</instance_attributes>
-      <meta_attributes id="${RSC}-meta">${nv(`${RSC}-meta`, { 'failure-timeout': '15s' })}</meta_attributes>
-      <operations>
-        <op id="${RSC}-start" name="start" interval="0s" timeout="120s"/>
-        <op id="${RSC}-stop" name="stop" interval="0s" timeout="120s"/>
-        <op id="${RSC}-promote" name="promote" interval="0s" timeout="60s"/>
-        <op id="${RSC}-demote" name="demote" interval="0s" timeout="120s"/>
-        <op id="${RSC}-notify" name="notify" interval="0s" timeout="60s"/>
-        <op id="${RSC}-monitor-promoted" name="monitor" interval="3s" role="Promoted" timeout="20s"/>
-        <op id="${RSC}-monitor-unpromoted" name="monitor" interval="4s" role="Unpromoted" timeout="20s"/>
-      </operations>
-    </primitive>
-  </clone>
-  <primitive id="vip" class="ocf" provider="pgbeat" type="IPaddr">
-    <instance_attributes id="vip-params">${nv('vip-params', { ip: VIP, cidr_netmask: '24', nic: NIC })}</instance_attributes>
-    <operations>
-      <op id="vip-start" name="start" interval="0s" timeout="20s"/>
-      <op id="vip-stop" name="stop" interval="0s" timeout="20s"/>
-      <op id="vip-monitor" name="monitor" interval="5s" timeout="20s"/>
-    </operations>
-  </primitive>
-</resources>`;
-
-const CONSTRAINTS = `<constraints>
-  <rsc_colocation id="vip-with-promoted" score="INFINITY" rsc="vip" with-rsc="${CLONE}" with-rsc-role="Promoted"/>
-  <rsc_order id="promote-then-vip" kind="Mandatory" first="${CLONE}" first-action="promote" then="vip" then-action="start"/>
-</constraints>`;
+const CLUSTER_OPTIONS = recipeOptionsXml();
+const RESOURCES = recipeResourcesXml({
+  clone: CLONE, rsc: RSC, pgdata: PGDATA, socketDir: SOCKET_DIR, vip: VIP, prefix: 24, nic: NIC,
+  peers: NODES.map((n) => `${n.name}=${n.address}`).join(' '), reportDir: `${LAB_DIR}/log`,
+  monitorPromoted: '3s', monitorUnpromoted: '4s', monitorVip: '5s',
+});
+const CONSTRAINTS = recipeConstraintsXml(CLONE);
 
 /** pga: a cleanly stopped primary with the pgbeat_rows table; pgb: an empty directory. */
 const preparePostgres = (): void => {

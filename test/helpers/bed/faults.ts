@@ -1,6 +1,7 @@
 // Fault injectors: each returns when the fault is in place, with the time it was injected (the
 // moment before its first action) and, where it has one, the way back. Every process is reached by
 // PID (the node's process tree, or a PID read inside the node); nothing is signalled by name.
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ip } from '../netns.ts';
@@ -52,6 +53,21 @@ export const powerLoss = async (bed: Bed, node: NodeName): Promise<Fault> => {
   await bed.nodes[node].kill();
   resetAddresses(bed, node);
   return { name: 'power loss', node, at, heal: once(async () => setLinks(bed, node, ['service', 'heartbeat'], 'up')) };
+};
+
+/**
+ * The engines' power-loss trial: the clients write through the VIP (every 20 ms, probes every 50 ms)
+ * for 3 s, `node` loses power, and once `successor` acknowledges a write (it must within 60 s) the
+ * clients write 2 s more. Returns the fault; the clients are still running.
+ */
+export const powerLossUntilServed = async (bed: Bed, node: NodeName, successor: NodeName): Promise<Fault> => {
+  await bed.startClients({ writeIntervalMs: 20, probeIntervalMs: 50 });
+  await sleep(3_000);
+  const fault = await powerLoss(bed, node);
+  const resumed = await bed.waitForWritesOn(successor, fault.at, 60_000);
+  assert.ok(resumed, `no write acknowledged by ${successor} after ${node}'s power loss:\n${bed.diagnose()}`);
+  await sleep(2_000);
+  return fault;
 };
 
 /**

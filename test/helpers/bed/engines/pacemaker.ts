@@ -17,6 +17,7 @@ import { LAB_DIR, PGDATA, REPORT_DIR, SOCKET_DIR, type BedNode } from '../node.t
 import { SERIAL_DIR } from '../serial.ts';
 import { inRecovery } from '../sql.ts';
 import { ADDR, NIC, NODE_NAMES, type NodeName } from '../topology.ts';
+import { recipeConstraintsXml, recipeOptionsXml, recipeResourcesXml } from '../../pacemaker-recipe.ts';
 
 /** The clone's primitive and the clone. */
 export const PCMK_RSC = 'pgsql';
@@ -30,55 +31,17 @@ export interface PacemakerOptions {
   monitorPromoted?: string;
 }
 
-const nv = (prefix: string, pairs: Record<string, string>): string =>
-  Object.entries(pairs).map(([k, v]) => `<nvpair id="${prefix}-${k}" name="${k}" value="${v}"/>`).join('');
-
 /** Cluster options: no fencing device on the bed, two nodes, a short recheck (failure-timeout). */
-export const pacemakerOptionsXml = (): string => `<cluster_property_set id="pgbeat-options">${nv('opt', {
-  'stonith-enabled': 'false',
-  'no-quorum-policy': 'ignore',
-  'cluster-recheck-interval': '10s',
-})}</cluster_property_set>`;
+export const pacemakerOptionsXml = recipeOptionsXml;
 
 /** The resources and constraints (README's recipe) as the CIB's configuration section. */
 export const pacemakerConfigXml = (o: PacemakerOptions = {}): string => {
   const promoted = o.monitorPromoted ?? '3s';
-  const unpromoted = `${Number.parseInt(promoted, 10) + 1}s`;
-  return `<configuration><resources>
-  <clone id="${PCMK_CLONE}">
-    <meta_attributes id="${PCMK_CLONE}-meta">${nv(`${PCMK_CLONE}-meta`, {
-      promotable: 'true', notify: 'true', 'promoted-max': '1', 'promoted-node-max': '1', 'clone-max': '2', 'clone-node-max': '1',
-    })}</meta_attributes>
-    <primitive id="${PCMK_RSC}" class="ocf" provider="pgbeat" type="postgresql">
-      <instance_attributes id="${PCMK_RSC}-params">${nv(`${PCMK_RSC}-params`, {
-        pgdata: PGDATA, pghost: SOCKET_DIR, pgport: '5432', primary_host: ADDR.vip,
-        peers: NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(' '), repuser: 'replicator', sync_mode: 'fallback',
-        report_dir: REPORT_DIR,
-      })}</instance_attributes>
-      <meta_attributes id="${PCMK_RSC}-meta">${nv(`${PCMK_RSC}-meta`, { 'failure-timeout': '15s' })}</meta_attributes>
-      <operations>
-        <op id="${PCMK_RSC}-start" name="start" interval="0s" timeout="120s"/>
-        <op id="${PCMK_RSC}-stop" name="stop" interval="0s" timeout="120s"/>
-        <op id="${PCMK_RSC}-promote" name="promote" interval="0s" timeout="60s"/>
-        <op id="${PCMK_RSC}-demote" name="demote" interval="0s" timeout="120s"/>
-        <op id="${PCMK_RSC}-notify" name="notify" interval="0s" timeout="60s"/>
-        <op id="${PCMK_RSC}-monitor-promoted" name="monitor" interval="${promoted}" role="Promoted" timeout="20s"/>
-        <op id="${PCMK_RSC}-monitor-unpromoted" name="monitor" interval="${unpromoted}" role="Unpromoted" timeout="20s"/>
-      </operations>
-    </primitive>
-  </clone>
-  <primitive id="vip" class="ocf" provider="pgbeat" type="IPaddr">
-    <instance_attributes id="vip-params">${nv('vip-params', { ip: ADDR.vip, cidr_netmask: String(ADDR.prefix), nic: NIC.service })}</instance_attributes>
-    <operations>
-      <op id="vip-start" name="start" interval="0s" timeout="20s"/>
-      <op id="vip-stop" name="stop" interval="0s" timeout="20s"/>
-      <op id="vip-monitor" name="monitor" interval="10s" timeout="20s"/>
-    </operations>
-  </primitive>
-</resources><constraints>
-  <rsc_colocation id="vip-with-promoted" score="INFINITY" rsc="vip" with-rsc="${PCMK_CLONE}" with-rsc-role="Promoted"/>
-  <rsc_order id="promote-then-vip" kind="Mandatory" first="${PCMK_CLONE}" first-action="promote" then="vip" then-action="start"/>
-</constraints></configuration>`;
+  return `<configuration>${recipeResourcesXml({
+    clone: PCMK_CLONE, rsc: PCMK_RSC, pgdata: PGDATA, socketDir: SOCKET_DIR, vip: ADDR.vip, prefix: ADDR.prefix, nic: NIC.service,
+    peers: NODE_NAMES.map((n) => `${n}=${ADDR.service[n]}`).join(' '), reportDir: REPORT_DIR,
+    monitorPromoted: promoted, monitorUnpromoted: `${Number.parseInt(promoted, 10) + 1}s`, monitorVip: '10s',
+  })}${recipeConstraintsXml(PCMK_CLONE)}</configuration>`;
 };
 
 /** The clone's instances as crm_mon on `from` sees them: node -> role. */
