@@ -134,7 +134,7 @@ const up = async (stateFile: string, syncMode: LabMeta['syncMode']): Promise<voi
   mkdirSync(dirname(stateFile), { recursive: true, mode: 0o755 });
   const p = progress();
   p.say('installing the agents (scripts/install.sh)');
-  const install = installIntoSystem();
+  const install = installIntoSystem({ keep: true });
   // Interrupted half-way (Ctrl-C): take down what the state file records so far, and the agents.
   const interrupted = (): void => {
     p.done();

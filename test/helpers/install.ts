@@ -1,6 +1,6 @@
 // Runs scripts/install.sh, and installs the build into the real system for a test file's lifetime.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './agent.ts';
 
@@ -52,22 +52,74 @@ export const buildInterpreter = (): string | undefined => {
 };
 
 /**
+ * Who made the system install, when a test run made it: `<pid> <start time in clock ticks>` of the
+ * process that installed. A run killed before its `after` hook (a CI job cancelled, a machine
+ * restarted under it) leaves its install behind; the next run finds this file naming a process that
+ * is gone, and may take the install down. An install with no owner file (an operator's, the lab's) is
+ * never touched.
+ */
+export const TEST_OWNER = '/tmp/pgbeat-test-install.owner';
+
+/** `<pid> <start time>` of a live process, undefined when there is no such process. */
+const processStamp = (pid: number): string | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime), counted after the command name's closing parenthesis.
+    return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Takes down a system install a killed test run left behind: the manifest is there and the owner file
+ * names a process that no longer runs. Returns what it did, or undefined when there was nothing to do.
+ */
+export const reclaimStaleTestInstall = (): string | undefined => {
+  if (!existsSync(MANIFEST) || !existsSync(TEST_OWNER)) return undefined;
+  const owner = readFileSync(TEST_OWNER, 'utf8').trim();
+  const pid = Number(owner.split(' ')[0]);
+  if (Number.isInteger(pid) && pid > 0 && processStamp(pid) === owner) return undefined;
+  const r = runInstall(['--uninstall']);
+  if (r.code !== 0) throw new Error(`uninstalling the install a killed test run left (owner ${owner}) failed (${r.code}):\n${r.stdout}${r.stderr}`);
+  rmSync(TEST_OWNER, { force: true });
+  return `took down the install a killed test run left (process ${pid} is gone)`;
+};
+
+/**
  * Installs the current build into the real paths, on the runtime the build names (so the tests that
  * use installed agents run on the pinned runtime too). Returns the function that puts things back:
  * it uninstalls, unless a pgbeat install was already there before (then it is left installed,
- * now with this build, rather than ripped out from under whoever made it).
+ * now with this build, rather than ripped out from under whoever made it). A test's install is
+ * recorded as this process's (TEST_OWNER), so a run killed before restore() is cleaned by the next;
+ * `keep` (the lab, which stays up after its process ends) records no owner.
  */
-export const installIntoSystem = (): {
+export const installIntoSystem = (opts: { keep?: boolean } = {}): {
   wasInstalled: boolean;
   node: string | undefined;
   args: string[];
   restore: () => InstallRun | undefined;
 } => {
   builtAgents();
+  const reclaimed = reclaimStaleTestInstall();
+  if (reclaimed) console.error(`# ${reclaimed}`);
   const node = buildInterpreter();
   const args = node ? ['--node', node] : [];
   const wasInstalled = existsSync(MANIFEST);
   const r = runInstall(args);
   if (r.code !== 0) throw new Error(`install.sh failed (${r.code}):\n${r.stdout}${r.stderr}`);
-  return { wasInstalled, node, args, restore: () => (wasInstalled ? undefined : runInstall(['--uninstall'])) };
+  const owned = !wasInstalled && !opts.keep;
+  if (owned) writeFileSync(TEST_OWNER, `${processStamp(process.pid)}\n`);
+  else if (!wasInstalled) rmSync(TEST_OWNER, { force: true });
+  return {
+    wasInstalled,
+    node,
+    args,
+    restore: () => {
+      if (wasInstalled) return undefined;
+      const run = runInstall(['--uninstall']);
+      if (run.code === 0) rmSync(TEST_OWNER, { force: true });
+      return run;
+    },
+  };
 };

@@ -12,7 +12,8 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/agent.ts';
 import {
-  builtAgents, HA_RESOURCE_DIR, installIntoSystem, MANAGER_PATH, MANIFEST, OCF_PROVIDER_DIR, runInstall,
+  builtAgents, HA_RESOURCE_DIR, installIntoSystem, MANAGER_PATH, MANIFEST, OCF_PROVIDER_DIR, reclaimStaleTestInstall, runInstall,
+  TEST_OWNER,
 } from '../helpers/install.ts';
 
 const DIST = join(ROOT, 'dist');
@@ -383,6 +384,37 @@ describe('install.sh into the real system', () => {
       // The uninstall forgot the directory it could not remove; the test made it non-empty, so it
       // removes it (only if empty, and only when this test file did the install).
       if (existsSync(OCF_PROVIDER_DIR) && readdirSync(OCF_PROVIDER_DIR).length === 0) rmdirSync(OCF_PROVIDER_DIR);
+    }
+  });
+});
+
+describe('an install a killed test run left behind', () => {
+  const readOwner = (): string | undefined => (existsSync(TEST_OWNER) ? readFileSync(TEST_OWNER, 'utf8').trim() : undefined);
+
+  it('is taken down only when its owner file names a process that is gone; an install with no owner file is never touched', (t) => {
+    if (existsSync(MANIFEST)) {
+      t.skip('pgbeat is installed here by someone else; this test does not touch it');
+      return;
+    }
+    const install = installIntoSystem();
+    try {
+      assert.match(readOwner() ?? '', new RegExp(`^${process.pid} \\d+$`), 'the install names this process as its owner');
+      assert.equal(reclaimStaleTestInstall(), undefined, 'the owner runs: nothing is taken down');
+      assert.ok(existsSync(MANIFEST));
+      // The same pid with another start time is another process (the pid was reused): stale.
+      writeFileSync(TEST_OWNER, `${process.pid} 1\n`);
+      assert.match(reclaimStaleTestInstall() ?? '', /took down the install a killed test run left/);
+      assert.ok(!existsSync(MANIFEST), 'the stale install was uninstalled');
+      assert.ok(!existsSync(`${OCF_PROVIDER_DIR}/IPaddr`));
+      assert.equal(readOwner(), undefined, 'and its owner file removed');
+      // An install nobody recorded (an operator's, the lab's) stays, whatever owner file lies around.
+      const r = runInstall(install.args);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(reclaimStaleTestInstall(), undefined);
+      assert.ok(existsSync(MANIFEST), 'an install without an owner file is kept');
+    } finally {
+      rmSync(TEST_OWNER, { force: true });
+      if (existsSync(MANIFEST)) runInstall(['--uninstall']);
     }
   });
 });

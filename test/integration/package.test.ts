@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/agent.ts';
-import { builtAgents, HA_RESOURCE_DIR, MANAGER_PATH, MANIFEST, OCF_PROVIDER_DIR } from '../helpers/install.ts';
+import { builtAgents, HA_RESOURCE_DIR, MANAGER_PATH, MANIFEST, OCF_PROVIDER_DIR, reclaimStaleTestInstall } from '../helpers/install.ts';
 import { addressesOf, createLab, type Lab } from '../helpers/netns.ts';
 import { cleanupAllPg, createPrimary, type PgInstance } from '../helpers/pg.ts';
 
@@ -101,6 +101,9 @@ const purge = (): Run => sh(['apt-get', 'purge', '-y', 'pgbeat'], { timeoutMs: 3
 
 before(() => {
   // Never take over someone else's install: a from-source one (install.sh) or a package already there.
+  // One a killed test run left (its owner file names a process that is gone) is taken down first.
+  const reclaimed = reclaimStaleTestInstall();
+  if (reclaimed) console.error(`# ${reclaimed}`);
   assert.ok(!existsSync(MANIFEST), `${MANIFEST} exists: scripts/install.sh installed pgbeat here; uninstall it before this test`);
   assert.equal(dpkgStatus(), '', 'a pgbeat package is already installed (or its configuration kept): purge it before this test');
   agents = builtAgents();
