@@ -80,8 +80,13 @@ test('serial medium: frames both ways over a pty pair; a vanished port is retrie
     assert.deepEqual(seqsFrom(gotA, 'beta'), [1, 2, 3, 4, 5, 7]);
     assert.deepEqual(statusA, [{ up: true }]);
 
-    // The port disappears: socat dies without cleaning up.
+    // The port disappears: socat dies without cleaning up, and the device goes with it (as an
+    // unplugged USB adapter's node does). The links must go at once: left dangling, they point at
+    // pty numbers the kernel hands to the next pty opened on the machine (another test's socat), and
+    // the adapter would open that one.
     await stop(socat, 'SIGKILL');
+    rmSync(A, { force: true });
+    rmSync(B, { force: true });
     await waitFor('medium a reported down', () => statusA.at(-1)?.up === false, 3000);
     const attemptsAtDown = a.stats.openAttempts;
     await new Promise((r) => setTimeout(r, 3000));
@@ -89,10 +94,8 @@ test('serial medium: frames both ways over a pty pair; a vanished port is retrie
     // 100, 200, 400, 800, 1600 ms: about 4-5 attempts in 3 s; a busy loop would make thousands.
     assert.ok(retries >= 2 && retries <= 8, `retries in 3 s: ${retries}`);
     for (let i = 6; i <= 8; i++) await a.send(packet('alpha', i)); // must not throw while down
-    assert.ok(a.stats.sendFailures >= 3);
+    assert.ok(a.stats.sendFailures >= 3, `send failures while down: ${a.stats.sendFailures}`);
 
-    rmSync(A, { force: true });
-    rmSync(B, { force: true });
     socat = await startSocat();
     await waitFor('both ports open again', () => a.isOpen && b.isOpen, 8000);
     assert.equal(statusA.at(-1)?.up, true);
