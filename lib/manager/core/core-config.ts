@@ -32,8 +32,13 @@ export interface CoreConfig {
   rho: number;
   /** Time from the lease check to the effect (core tick period plus dropping the address). */
   actMarginMs: number;
-  /** How often the daemon ticks the core. */
+  /** How often the daemon ticks the core while anything moves. */
   tickMs: number;
+  /**
+   * The longest wait between ticks in the settled pair (next-tick.ts): ticks come at the next deadline,
+   * at most this far apart. Unset: every tickMs.
+   */
+  idleTickMs?: number | undefined;
   witness: boolean;
   fence: boolean;
   /** sync_mode=strict: never SOLO; a new primary names the other node synchronous, so writes wait for it. */
@@ -70,6 +75,8 @@ export const deriveTimings = (keepaliveMs: number, deadtimeMs: number) => {
     rho: 0.01,
     actMarginMs: tickMs + 25,
     tickMs,
+    // Under half of deadtime/2, so a settled node's tick gap is never taken for its own pause (step.ts).
+    idleTickMs: Math.max(tickMs, Math.min(keepaliveMs, Math.floor(deadtimeMs / 4))),
     failbackDelayMs: 4 * deadtimeMs,
     handoverTimeoutMs: Math.max(10_000, 4 * deadtimeMs),
     fenceSkewMs: deadtimeMs,

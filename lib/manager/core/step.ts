@@ -55,8 +55,11 @@ const onTick = (d: Draft): void => {
   const swept = sweep(s.peer, s.now, cfg.peer, cfg);
   s.peer = swept.m;
   for (const e of swept.events) say(d, e.level, e.sentence);
-  if (s.now >= s.nextSendAt) sendHeartbeat(d);
-  if (cfg.witness && s.now >= s.witness.nextRenewAt) renewAtWitness(d);
+  const sent = s.now >= s.nextSendAt;
+  if (sent) sendHeartbeat(d);
+  // A renewal due within half a keepalive goes with this tick's heartbeat: the two fall into step, one
+  // wake-up for both in the settled pair (next-tick.ts); renewals stay at least keepalive/2 apart.
+  if (cfg.witness && (s.now >= s.witness.nextRenewAt || (sent && s.now >= s.witness.nextRenewAt - cfg.keepaliveMs / 2))) renewAtWitness(d);
   decide(d);
 };
 

@@ -9,6 +9,7 @@ import type { Effect, ResourceOp } from '../core/effects.ts';
 import { HEARTBEAT_TYPE, parseHeartbeat } from '../core/heartbeat-wire.ts';
 import type { Command, Input } from '../core/inputs.ts';
 import type { PgReport } from '../core/pg-report.ts';
+import { nextTickAt } from '../core/next-tick.ts';
 import { statusOf, type StatusReport } from '../core/status.ts';
 import { step } from '../core/step.ts';
 import type { Clock, Fencer, Medium, OpResult, ServiceResources, Store, WitnessLink } from '../ports.ts';
@@ -72,6 +73,8 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   const feed = async (input: Input): Promise<void> => {
     const r = step(d.cfg, s, input);
     s = r.state;
+    // A tick schedules the next one; any other input can only bring it closer (next-tick.ts).
+    schedule(input.kind === 'tick');
     for (const e of r.effects) await apply(e);
     if (s.finished) finish();
   };
@@ -135,11 +138,26 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   }
   d.witness?.onFrame(onFrame('witness'));
 
-  // The core's clock: one tick every tickMs, with the probe's latest reading first.
-  let timer: ReturnType<typeof setInterval> | undefined = setInterval(() => {
+  // The core's clock: a tick (with the probe's latest reading first) when the core wants one: every
+  // tickMs while anything moves, at the next deadline in the settled pair (next-tick.ts).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Infinity;
+  const tick = (): void => {
+    timer = undefined;
+    timerAt = Infinity;
     enqueue(() => ({ kind: 'probe', now: d.clock.now(), pg: d.probe() }));
     enqueue(() => ({ kind: 'tick', now: d.clock.now() }));
-  }, d.cfg.tickMs);
+  };
+  const schedule = (afterTick: boolean): void => {
+    if (stopped) return;
+    const at = nextTickAt(d.cfg, s);
+    if (!afterTick && at >= timerAt) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(tick, Math.max(0, at - d.clock.now()));
+  };
+  timer = setTimeout(tick, d.cfg.tickMs);
+  timerAt = d.clock.now() + d.cfg.tickMs;
 
   const command = async (c: Command, waitMs: number): Promise<string> => {
     const before = s.holding;
@@ -163,9 +181,9 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
     command,
     finished,
     stop: async () => {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
       stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
       await queue;
     },
   };

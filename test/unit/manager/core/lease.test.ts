@@ -37,6 +37,7 @@ test('timingProblems() checks T1-T3 and T5, and the derived defaults pass', () =
     ['T2', { leaseMs: 150 }, /T2/],
     ['T3', { leaseMs: 450 }, /T3/],
     ['T5', { rho: 0.0001 }, /T5/],
+    ['settled tick gap', { idleTickMs: 250 }, /half of deadtime/],
   ];
   for (const [name, change, want] of cases) assert.match(timingProblems({ ...ok, ...change }).join('\n'), want, name);
 });

@@ -7,6 +7,7 @@ import { deriveTimings, type CoreConfig, type UnsafePolicy } from '../../../../l
 import { initCoreState, type CoreState } from '../../../../lib/manager/core/core-state.ts';
 import type { Effect, ResourceOp } from '../../../../lib/manager/core/effects.ts';
 import type { Input } from '../../../../lib/manager/core/inputs.ts';
+import { nextTickAt } from '../../../../lib/manager/core/next-tick.ts';
 import type { PgReport } from '../../../../lib/manager/core/pg-report.ts';
 import { step } from '../../../../lib/manager/core/step.ts';
 import { handleRequest, initWitness, type WitnessConfig, type WitnessState } from '../../../../lib/manager/witness/witness-state.ts';
@@ -29,6 +30,9 @@ export interface SimNode {
   frozen: boolean;
   inbox: (() => void)[];
   tickParked: boolean;
+  /** The pending tick (its token and world time): a newer schedule supersedes it. */
+  tickToken: number;
+  tickAt: number;
   /** When it last resumed from a freeze (it may hold the address a moment longer, see checkVip). */
   resumedAt: number;
   incarnation: number;
@@ -80,7 +84,7 @@ export class World {
         witness: mode === 'witness', fence: mode === 'fence', autoFailback: this.rng.pick(['on', 'off', 'legacy'] as const),
         preferred: 'alpha', ...t, handoverTimeoutMs: 3000, failbackDelayMs: 2000, unsafe, neverSolo,
       },
-      core: null, up: false, frozen: false, inbox: [], tickParked: false, resumedAt: -Infinity, incarnation: 0,
+      core: null, up: false, frozen: false, inbox: [], tickParked: false, tickToken: 0, tickAt: Infinity, resumedAt: -Infinity, incarnation: 0,
       rate: 1 + this.rng.range(-rho / 2, rho / 2), offset: this.rng.range(0, 1e6),
       persisted: undefined, pg: newPg([genesis]), vip: false, op: null, opToken: 0, leaseUntil: mode === 'witness' ? -Infinity : Infinity,
     }));
@@ -139,6 +143,7 @@ export class World {
   start(n: SimNode): void {
     n.up = true;
     n.frozen = false;
+    n.tickParked = false;
     n.inbox = [];
     n.incarnation += 1;
     n.offset = this.rng.range(0, 1e6) - n.rate * this.t;
@@ -149,15 +154,24 @@ export class World {
     this.scheduleTick(n, this.rng.range(0, n.cfg.tickMs));
   }
 
+  /** Schedules node n's next tick `delay` ms of world time from now (superseding the pending one). */
   scheduleTick(n: SimNode, delay: number): void {
     const inc = n.incarnation;
+    const token = ++n.tickToken;
+    n.tickAt = this.t + Math.max(0, delay);
     this.at(delay, () => {
-      if (!n.up || n.incarnation !== inc) return;
+      if (!n.up || n.incarnation !== inc || n.tickToken !== token) return;
+      n.tickAt = Infinity;
       if (n.frozen) { n.tickParked = true; return; }
       this.feed(n, { kind: 'probe', now: this.local(n), pg: this.probe(n) });
       this.feed(n, { kind: 'tick', now: this.local(n) });
-      if (n.up && n.incarnation === inc) this.scheduleTick(n, (n.cfg.tickMs + this.rng.range(0, 3)) / n.rate);
     });
+  }
+
+  /** When the core wants its next tick (next-tick.ts), as world time, with 0-3 ms of timer lateness. */
+  wantedTick(n: SimNode): number {
+    const at = nextTickAt(n.cfg, n.core!);
+    return this.t + (Math.max(0, at - this.local(n)) + this.rng.range(0, 3)) / n.rate;
   }
 
   crash(n: SimNode, why: string): void {
@@ -190,6 +204,11 @@ export class World {
     if (n.core === null) return;
     const r = step(n.cfg, n.core, input);
     n.core = r.state;
+    // As the daemon does: a tick schedules the next, any other input may only bring it closer.
+    if (n.up && !n.tickParked) {
+      const at = this.wantedTick(n);
+      if (input.kind === 'tick' || at < n.tickAt) this.scheduleTick(n, at - this.t);
+    }
     for (const e of r.effects) this.apply(n, e);
   }
 
