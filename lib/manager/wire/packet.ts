@@ -26,6 +26,9 @@ const MAGIC1 = 0x42;
 const FIXED = 20;
 const NAME = /^[\x21-\x7e]{1,64}$/;
 const TYPE = /^[a-z0-9_-]{1,32}$/;
+// Stateless for whole-buffer calls: one of each for every packet.
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder('utf-8', { fatal: true });
 
 /** A packet's fields (the authenticator is not one: it is checked, then dropped). */
 export interface Packet {
@@ -41,11 +44,11 @@ export interface Packet {
 }
 
 /** The wire id of a cluster name (ha.cf `cluster`). */
-export const clusterIdOf = (name: string): number => crc32(new TextEncoder().encode(name));
+export const clusterIdOf = (name: string): number => crc32(ENCODER.encode(name));
 
 /** Encodes and signs a packet with `key` (its index goes in the header). Throws RangeError on fields it cannot carry. */
 export const encodePacket = (p: Omit<Packet, 'authIndex'>, key: AuthKey): Uint8Array => {
-  const enc = new TextEncoder();
+  const enc = ENCODER;
   if (!NAME.test(p.from)) throw new RangeError(`Cannot encode packet: sender ${JSON.stringify(p.from)} is not 1-64 printable characters`);
   if (p.to !== undefined && !NAME.test(p.to)) throw new RangeError(`Cannot encode packet: addressee ${JSON.stringify(p.to)} is not 1-64 printable characters`);
   if (!TYPE.test(p.type)) throw new RangeError(`Cannot encode packet: type ${JSON.stringify(p.type)} is not 1-32 of a-z 0-9 - _`);
@@ -100,7 +103,7 @@ export const decodePacket = (bytes: Uint8Array, clusterId: number, keys: readonl
   const packetCluster = v.getUint32(4);
   const generation = v.getUint32(8);
   const seq = v.getUint32(12) * 2 ** 32 + v.getUint32(16);
-  const dec = new TextDecoder('utf-8', { fatal: true });
+  const dec = DECODER;
   let at = FIXED;
   const strings: string[] = [];
   for (let i = 0; i < 3; i++) {

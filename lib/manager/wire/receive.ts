@@ -19,7 +19,18 @@ export interface ReceiverContext {
 export interface ReceiverState {
   peers: Readonly<Record<string, PeerWindow>>;
   drops: DropCounters;
+  /** The last few frames accepted, as received, with their packets (copies on other media match them). */
+  recent?: readonly { frame: Uint8Array; packet: Packet }[] | undefined;
 }
+
+/** Accepted frames remembered for copies: one per medium is enough; far inside REPLAY_WINDOW. */
+const RECENT = 6;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 /** What became of one frame. `packet` is set on drops of authentic packets (own, not-for-us, duplicate, replay). */
 export type Verdict =
@@ -56,6 +67,13 @@ export const savedPeers = (state: ReceiverState): Record<string, SavedPeer> =>
 export const receiveFrame = (state: ReceiverState, frame: Uint8Array, ctx: ReceiverContext): { verdict: Verdict; state: ReceiverState } => {
   const dropped = (cause: DropCause, detail: string, packet?: Packet): { verdict: Verdict; state: ReceiverState } =>
     ({ verdict: { kind: 'drop', cause, detail, packet }, state: { ...state, drops: countDrop(state.drops, cause) } });
+  // Every packet goes out on every medium: a frame equal byte for byte to one accepted lately (same
+  // generation still) is that packet again, authentic as it was; it is told a duplicate without
+  // authenticating and parsing it again, exactly as the replay window would tell it.
+  const copy = state.recent?.find((r) => sameBytes(r.frame, frame));
+  if (copy && state.peers[copy.packet.from]?.generation === copy.packet.generation) {
+    return dropped('duplicate', `seq ${copy.packet.seq} from ${copy.packet.from} seen already (another medium)`, copy.packet);
+  }
   const d = decodePacket(frame, ctx.clusterId, ctx.keys);
   if (!d.ok) return dropped(d.cause, d.detail);
   const p = d.packet;
@@ -67,6 +85,6 @@ export const receiveFrame = (state: ReceiverState, frame: Uint8Array, ctx: Recei
   if (outcome === 'duplicate') return dropped('duplicate', `seq ${p.seq} from ${p.from} seen already (another medium)`, p);
   return {
     verdict: { kind: 'accept', packet: p, inOrder: outcome === 'new' },
-    state: { ...state, peers: { ...state.peers, [p.from]: window } },
+    state: { ...state, peers: { ...state.peers, [p.from]: window }, recent: [...(state.recent ?? []).slice(1 - RECENT), { frame: frame.slice(), packet: p }] },
   };
 };

@@ -77,3 +77,23 @@ test('a receiver seeded with the peers\' saved generation and highest seq drops 
   assert.equal(receiveFrame(s, pkt('alpha', 3, 43), CTX).verdict.kind, 'accept');
   assert.deepEqual(savedPeers(s), { alpha: { generation: 3, top: 45 } });
 });
+
+test('a byte-for-byte copy of a frame accepted lately is a duplicate without a second check; a changed byte or a newer generation is not', () => {
+  const first = pkt('alpha', 3, 7);
+  let s = receiveFrame(newReceiverState(), first, CTX).state;
+  // The copy from another medium: the packet it carries, as the replay window would tell it.
+  const copy = receiveFrame(s, Uint8Array.from(first), CTX);
+  assert.equal(copy.verdict.kind, 'drop');
+  assert.equal(copy.verdict.kind === 'drop' && copy.verdict.cause, 'duplicate');
+  assert.equal(copy.verdict.kind === 'drop' && copy.verdict.packet?.seq, 7);
+  assert.equal(copy.state.drops.duplicate, 1);
+  // One byte of the body changed: no longer a copy, and its authenticator fails.
+  const tampered = Uint8Array.from(first);
+  tampered[tampered.length - 40]! ^= 1;
+  const t = receiveFrame(s, tampered, CTX);
+  assert.equal(t.verdict.kind === 'drop' && t.verdict.cause, 'bad-mac');
+  // alpha restarted (generation 4): the old frame is a replay now, not a copy.
+  s = receiveFrame(s, pkt('alpha', 4, 1), CTX).state;
+  const old = receiveFrame(s, first, CTX);
+  assert.equal(old.verdict.kind === 'drop' && old.verdict.cause, 'replay');
+});
