@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './agent.ts';
+import { processStartTime, sameProcess } from './bed/ledger.ts';
 
 /** The installer under test. */
 export const INSTALL_SH = join(ROOT, 'scripts', 'install.sh');
@@ -60,17 +61,6 @@ export const buildInterpreter = (): string | undefined => {
  */
 export const TEST_OWNER = '/tmp/pgbeat-test-install.owner';
 
-/** `<pid> <start time>` of a live process, undefined when there is no such process. */
-const processStamp = (pid: number): string | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime), counted after the command name's closing parenthesis.
-    return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Takes down a system install a killed test run left behind: the manifest is there and the owner file
  * names a process that no longer runs. Returns what it did, or undefined when there was nothing to do.
@@ -78,8 +68,9 @@ const processStamp = (pid: number): string | undefined => {
 export const reclaimStaleTestInstall = (): string | undefined => {
   if (!existsSync(MANIFEST) || !existsSync(TEST_OWNER)) return undefined;
   const owner = readFileSync(TEST_OWNER, 'utf8').trim();
-  const pid = Number(owner.split(' ')[0]);
-  if (Number.isInteger(pid) && pid > 0 && processStamp(pid) === owner) return undefined;
+  const [pidText = '', startTime = ''] = owner.split(' ');
+  const pid = Number(pidText);
+  if (Number.isInteger(pid) && pid > 0 && sameProcess(pid, startTime)) return undefined;
   const r = runInstall(['--uninstall']);
   if (r.code !== 0) throw new Error(`uninstalling the install a killed test run left (owner ${owner}) failed (${r.code}):\n${r.stdout}${r.stderr}`);
   rmSync(TEST_OWNER, { force: true });
@@ -109,7 +100,7 @@ export const installIntoSystem = (opts: { keep?: boolean } = {}): {
   const r = runInstall(args);
   if (r.code !== 0) throw new Error(`install.sh failed (${r.code}):\n${r.stdout}${r.stderr}`);
   const owned = !wasInstalled && !opts.keep;
-  if (owned) writeFileSync(TEST_OWNER, `${processStamp(process.pid)}\n`);
+  if (owned) writeFileSync(TEST_OWNER, `${process.pid} ${processStartTime(process.pid)}\n`);
   else if (!wasInstalled) rmSync(TEST_OWNER, { force: true });
   return {
     wasInstalled,
