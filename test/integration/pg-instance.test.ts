@@ -30,6 +30,20 @@ it('opens a session as the system user over the socket', async () => {
   }
 });
 
+it('takes the system user\'s ids for the connect() alone: whatever else runs meanwhile stays root', async () => {
+  // Under the user's ids, another task of the process (a module loaded, a report written) would fail
+  // where that user cannot read, or leave files the user owns.
+  const seen: number[] = [];
+  const sample = setInterval(() => seen.push(process.geteuid!()), 0);
+  try {
+    for (let i = 0; i < 5; i++) await (await inst.session()).close();
+  } finally {
+    clearInterval(sample);
+  }
+  assert.ok(seen.length > 0, 'the sampler ran while the sessions opened');
+  assert.deepEqual([...new Set(seen)], [0]);
+});
+
 it('reads what the server would start with, server options included', async () => {
   assert.equal(await inst.configured('wal_log_hints', 10_000), 'on');
   assert.equal(await inst.configured('work_mem', 10_000), '6144', 'a -c option given at start wins over postgresql.conf (postgres -C prints kB)');

@@ -2,10 +2,8 @@
 // postmaster.pid and /proc (a crashed postmaster is seen within one tick), and at the heartbeat
 // interval it asks role, timeline, positions and the synchronous standbys over one persistent local
 // connection (the lean wire-protocol client; node-postgres when the server wants a password).
-import type { Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { connectPg, type PgTarget } from '../../../pg/io/client.ts';
-import { connectLean, PasswordRequired } from '../../../pg/io/lean-connection.ts';
+import type { PgTarget } from '../../../pg/io/client.ts';
+import { openLocalSession } from '../../../pg/io/local-session.ts';
 import { isPostmasterOf, processAlive, readPostmasterPid } from '../../../pg/io/postmaster.ts';
 import type { PgSession } from '../../../pg/io/session.ts';
 import { emptySnapshot, PROBE_SQL, postmasterState, withPostmaster, withQueryRow, type PgSnapshot, type PostmasterState } from '../pg-snapshot.ts';
@@ -38,53 +36,6 @@ export interface PgProbe {
   /** Stops the timers and closes the connection. */
   close(): Promise<void>;
 }
-
-// uid and primary gid of a user from /etc/passwd.
-const idsOf = (user: string): { uid: number; gid: number } | undefined => {
-  const f = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[0] === user)?.split(':');
-  return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
-};
-
-/**
- * Connects the unix socket with `user`'s effective ids for the connect() call alone (synchronous:
- * nothing else in the daemon runs meanwhile, no child is spawned with the wrong ids), then waits for
- * the connection outside that window.
- */
-const connectSocketAs = async (t: PgTarget, user: string | undefined): Promise<Socket> => {
-  const net = process.getBuiltinModule('node:net');
-  const ids = user !== undefined && user !== 'root' && process.geteuid?.() === 0 ? idsOf(user) : undefined;
-  let socket: Socket;
-  if (ids) {
-    process.setegid!(ids.gid);
-    process.seteuid!(ids.uid);
-    try {
-      socket = net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` });
-    } finally {
-      process.seteuid!(0);
-      process.setegid!(0);
-    }
-  } else {
-    socket = net.connect({ path: `${t.host}/.s.PGSQL.${t.port}` });
-  }
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`connect to ${t.host} timed out`)), t.connectTimeoutMs);
-    socket.once('connect', () => { clearTimeout(timer); resolve(); });
-    socket.once('error', (e) => { clearTimeout(timer); reject(e); });
-  }).catch((e: Error) => {
-    socket.destroy();
-    throw new Error(`Cannot connect to PostgreSQL at ${t.host}:${t.port}: ${e.message}`);
-  });
-  return socket;
-};
-
-const openSession = async (t: PgTarget, osUser: string | undefined): Promise<PgSession> => {
-  try {
-    return t.host.startsWith('/') ? await connectLean(t, await connectSocketAs(t, osUser)) : await connectLean(t);
-  } catch (e) {
-    if (e instanceof PasswordRequired) return connectPg(t);
-    throw e;
-  }
-};
 
 /** Starts watching the local instance; close() it when done. */
 export const startPgProbe = (o: PgProbeOptions): PgProbe => {
@@ -123,7 +74,7 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
   const query = async (): Promise<PgSnapshot> => {
     if (snap.postmaster !== 'running' || closed) return snap;
     try {
-      session ??= await openSession(o.target, o.osUser);
+      session ??= await openLocalSession(o.target, o.osUser);
       const [row] = await session.query(PROBE_SQL);
       if (snap.postmaster === 'running') snap = withQueryRow(snap, row ?? {}, now());
     } catch (e) {
