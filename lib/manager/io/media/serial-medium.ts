@@ -8,6 +8,7 @@ import type { MediumConfig } from '../../config/cluster-config.ts';
 import { MEDIUM_BACKOFF, type BackoffPolicy } from '../../media/backoff.ts';
 import { StreamDeframer, frameForStream } from '../../wire/stream-framing.ts';
 import { ReopeningMedium, type LinkOpener } from './reopening-link.ts';
+import { directIoBinding, type SerialBinding } from './serial-binding.ts';
 
 type SerialConfig = Extract<MediumConfig, { kind: 'serial' }>;
 
@@ -19,8 +20,9 @@ export const serialMediumName = (m: SerialConfig): string => `serial ${m.device}
 
 const openSerialLink = (m: SerialConfig): LinkOpener => async (deliver, fail) => {
   const { SerialPort } = await import('serialport');
+  const binding = directIoBinding(SerialPort.binding as SerialBinding);
   return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path: m.device, baudRate: m.baud, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
+    const port = new SerialPort({ path: m.device, baudRate: m.baud, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false, binding } as ConstructorParameters<typeof SerialPort>[0]);
     const deframer = new StreamDeframer();
     port.open((err) => {
       if (err) {
