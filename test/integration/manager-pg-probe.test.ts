@@ -66,6 +66,27 @@ it('reports role, timeline and positions on both nodes, and which standby is syn
   console.log(`# two probes used ${((used.user + used.system) / 1000).toFixed(0)} ms of CPU in ${Math.round(performance.now() - t0)} ms (${(((used.user + used.system) / 1000 / (performance.now() - t0)) * 100).toFixed(2)} % of a core)`);
 });
 
+it('with no timer of its own, queries only when polled, and not again within the gap', async () => {
+  const p = startPgProbe({
+    pgdata: a.dataDir,
+    target: { host: a.socketDir, port: a.port, user: PG_USER, connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 },
+    osUser: PG_USER, queryIntervalMs: 0, pidIntervalMs: 0,
+  });
+  probes.push(p);
+  // The first query runs at start.
+  const first = await waitFor('the first reading', () => (p.snapshot().flushLsn !== undefined ? p.snapshot() : undefined), 10_000);
+  await a.sql('INSERT INTO t SELECT generate_series(1, 1000)');
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(p.checkPostmaster().flushLsn, first.flushLsn, 'no timer: the reading stays until polled');
+  p.poll(60_000);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(p.snapshot().flushLsn, first.flushLsn, 'polled within the gap: no query');
+  assert.equal(p.snapshot().postmaster, 'running');
+  p.poll(0);
+  const moved = await waitFor('the polled query', () => (p.snapshot().flushLsn! > first.flushLsn! ? p.snapshot() : undefined), 5_000);
+  assert.ok(moved.flushLsn! > first.flushLsn!);
+});
+
 it('notices a kill -9 of the primary\'s postmaster from postmaster.pid and /proc', async () => {
   let crashedAt: number | undefined;
   const seen: PostmasterState[] = [];

@@ -9,7 +9,7 @@ import type { Effect, ResourceOp } from '../core/effects.ts';
 import { HEARTBEAT_TYPE, parseHeartbeat } from '../core/heartbeat-wire.ts';
 import type { Command, Input } from '../core/inputs.ts';
 import type { PgReport } from '../core/pg-report.ts';
-import { nextTickAt } from '../core/next-tick.ts';
+import { nextTickAt, settled } from '../core/next-tick.ts';
 import { statusOf, type StatusReport } from '../core/status.ts';
 import { step } from '../core/step.ts';
 import type { Clock, Fencer, Medium, OpResult, ServiceResources, Store, WitnessLink } from '../ports.ts';
@@ -37,7 +37,11 @@ export interface DaemonDeps {
   decode: (frame: Uint8Array) => Received | null;
   witness: WitnessLink | null;
   resources: ServiceResources;
-  probe: () => PgReport | null;
+  /**
+   * The local database's latest reading, read as each tick starts; `settled`: the core is in the
+   * settled pair (next-tick.ts), where a reading may be older (the probe can query less often).
+   */
+  probe: (settled: boolean) => PgReport | null;
   fencer: Fencer | null;
   fenceTimeoutMs: number;
   log: (level: 'debug' | 'info' | 'warn' | 'crit', line: string) => void;
@@ -145,7 +149,7 @@ export const startDaemon = async (d: DaemonDeps): Promise<Daemon> => {
   const tick = (): void => {
     timer = undefined;
     timerAt = Infinity;
-    enqueue(() => ({ kind: 'probe', now: d.clock.now(), pg: d.probe() }));
+    enqueue(() => ({ kind: 'probe', now: d.clock.now(), pg: d.probe(settled(d.cfg, s)) }));
     enqueue(() => ({ kind: 'tick', now: d.clock.now() }));
   };
   const schedule = (afterTick: boolean): void => {

@@ -12,6 +12,7 @@ import { fileStore } from './file-store.ts';
 import { startGeneration } from '../wire/io/generation-file.ts';
 import { peerGenerationsStore } from '../wire/io/peer-generations-file.ts';
 import { savedPeersKeeper } from '../wire/io/saved-peers-keeper.ts';
+import { PEER_SAVE_INTERVAL_MS } from '../wire/saved-peers.ts';
 import { createResourceRunner } from '../resources/io/resource-runner.ts';
 import { defaultResolveOptions } from '../resources/invocation.ts';
 import { createGroupResources } from '../resources/io/group-resources.ts';
@@ -36,8 +37,12 @@ import { serveDaemonMetrics } from '../metrics/io/daemon-metrics.ts';
 
 /** Where the daemon keeps its agreed state and generation by default. */
 export const STATE_DIR = '/var/lib/pgbeat';
-/** The peers' highest seqs are saved at most this often (their generations at once). */
-const PEER_SAVE_INTERVAL_MS = 1_000;
+/**
+ * How often the probe asks the database in the settled pair (every keepalive otherwise): its
+ * positions only feed status and lag there, no decision (a crashed postmaster is still seen within a
+ * tick, from postmaster.pid and /proc); each query is two wakeups of this process and one of a backend.
+ */
+const SETTLED_QUERY_GAP_MS = 1_000;
 
 const log = (level: string, line: string): void => { console.log(`${new Date().toISOString()} ${level}: ${line}`); };
 
@@ -96,10 +101,11 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
   const channel = packetChannel(config, self, generation, (l) => log('debug', l), knownPeers, (w) => keeper.note(w));
   const pg = localPg(config.groups);
   const probe: PgProbe | null = pg && startPgProbe({
-    pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser, queryIntervalMs: config.keepaliveMs,
-    // A crashed postmaster is seen within one core tick: the daemon's probe reads postmaster.pid and
-    // /proc (no fork, no connection) as each tick starts, so no timer of its own wakes the process.
-    pidIntervalMs: 0,
+    pgdata: pg.pgdata, target: pg.target, osUser: pg.osUser,
+    // No timer of its own wakes the process: as each core tick starts, the daemon's probe reads
+    // postmaster.pid and /proc (no fork, no connection: a crashed postmaster is seen within a tick)
+    // and starts a query when the last is a keepalive old (SETTLED_QUERY_GAP_MS in the settled pair).
+    pidIntervalMs: 0, queryIntervalMs: 0,
   });
   const book = newResourceBook(config.groups);
   const runner = createResourceRunner({ ...defaultResolveOptions(self), haDir: dir, v1Dirs: [join(dir, 'resource.d'), '/etc/init.d'] });
@@ -117,7 +123,12 @@ export const runStart = async (dir: string, controlPath: string = CONTROL_SOCKET
     cfg, incarnation: generation, clock, store: fileStore(join(stateDir, 'agreed-state'), formatStoredState, parseStoredState), media,
     encode: channel.encode, decode: channel.decode, witness,
     resources: counted.resources,
-    probe: stand?.probe ?? (() => (probe ? pgReportOf(probe.checkPostmaster(), cfg.peer) : null)),
+    probe: stand?.probe ?? ((quiet) => {
+      if (probe === null) return null;
+      const snap = probe.checkPostmaster();
+      probe.poll(quiet ? Math.max(SETTLED_QUERY_GAP_MS, config.keepaliveMs) : config.keepaliveMs);
+      return pgReportOf(snap, cfg.peer);
+    }),
     fencer: Object.keys(config.fence).length > 0 ? commandFencer(config.fence, (l) => log('warn', l)) : null,
     fenceTimeoutMs: config.actionTimeoutsMs['fence'] ?? 30_000,
     log: (level, line) => { if (level !== 'debug') log(level, line); },

@@ -1,10 +1,11 @@
 // The manager's fast view of the local PostgreSQL, without forking anything: every pidIntervalMs (the daemon: a core tick) it reads
-// postmaster.pid and /proc (a crashed postmaster is seen within one tick), and at the heartbeat
-// interval it asks role, timeline, positions and the synchronous standbys over one persistent local
-// connection (the lean wire-protocol client; node-postgres when the server wants a password).
+// postmaster.pid and /proc (a crashed postmaster is seen within one tick), and every queryIntervalMs
+// (the daemon: from its own tick, through poll(), as often as the core needs) it asks role, timeline,
+// positions and the synchronous standbys over one persistent local connection (the lean
+// wire-protocol client; node-postgres when the server wants a password).
 import type { PgTarget } from '../../../pg/io/client.ts';
 import { openLocalSession } from '../../../pg/io/local-session.ts';
-import { isPostmasterOf, processAlive, readPostmasterPid } from '../../../pg/io/postmaster.ts';
+import { isPostmasterOf, processAlive, readPostmasterPid, watchProcess, type ProcessWatch } from '../../../pg/io/postmaster.ts';
 import type { PgSession } from '../../../pg/io/session.ts';
 import { emptySnapshot, PROBE_SQL, postmasterState, withPostmaster, withQueryRow, type PgSnapshot, type PostmasterState } from '../pg-snapshot.ts';
 
@@ -17,7 +18,7 @@ export interface PgProbeOptions {
   osUser?: string | undefined;
   /** Postmaster check period (default 200 ms); 0: no timer, the caller checks (checkPostmaster) on its own tick. */
   pidIntervalMs?: number | undefined;
-  /** Query period: the heartbeat interval. */
+  /** Query period (e.g. the heartbeat interval); 0: no timer, the caller queries through poll(). */
   queryIntervalMs: number;
   /** Monotonic ms (default performance.now). */
   now?: (() => number) | undefined;
@@ -31,6 +32,11 @@ export interface PgProbe {
   snapshot(): PgSnapshot;
   /** Reads postmaster.pid and /proc now (no fork, no connection) and returns the reading. */
   checkPostmaster(): PgSnapshot;
+  /**
+   * Starts a query unless one runs or the last one started less than `minGapMs` ago (never blocks):
+   * for a caller that already wakes up on a clock of its own, so the probe adds no timer wakeups.
+   */
+  poll(minGapMs: number): void;
   /** Checks the postmaster and queries now; resolves with the new reading. */
   refresh(): Promise<PgSnapshot>;
   /** Stops the timers and closes the connection. */
@@ -43,6 +49,7 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
   let snap = emptySnapshot(now());
   let session: PgSession | undefined;
   let querying: Promise<PgSnapshot> | undefined;
+  let queriedAt = -Infinity;
   let closed = false;
 
   const dropSession = (): void => {
@@ -51,10 +58,21 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
     void s?.close().catch(() => undefined);
   };
 
-  // Postmaster liveness: postmaster.pid and /proc only (no fork, no connection).
+  // Postmaster liveness: postmaster.pid and /proc only (no fork, no connection). While the postmaster
+  // seen running lives, its postmaster.pid stands, and one pread of its held /proc/<pid>/stat a tick
+  // tells that it still does; anything else reads the file again.
   let lastPid: number | undefined;
   let lastIsOurs = false;
+  let watch: ProcessWatch | undefined;
   const checkPostmaster = (): void => {
+    if (watch !== undefined) {
+      if (watch.alive()) {
+        snap = withPostmaster(snap, 'running', watch.pid, now());
+        return;
+      }
+      watch.close();
+      watch = undefined;
+    }
     let file;
     try {
       file = readPostmasterPid(o.pgdata);
@@ -65,6 +83,7 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
     if (file && file.pid !== lastPid) lastIsOurs = isPostmasterOf(file.pid, o.pgdata);
     lastPid = file?.pid;
     const state = postmasterState(file, file !== undefined && lastIsOurs && processAlive(file.pid));
+    if (state === 'running' && file !== undefined && !closed) watch = watchProcess(file.pid);
     const changed = state !== snap.postmaster || file?.pid !== snap.pid;
     snap = withPostmaster(snap, state, file?.pid, now());
     if (state !== 'running') dropSession();
@@ -83,18 +102,23 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
     }
     return snap;
   };
-  const queryOnce = (): Promise<PgSnapshot> => (querying ??= query().finally(() => { querying = undefined; }));
+  const queryOnce = (): Promise<PgSnapshot> => {
+    if (querying) return querying;
+    queriedAt = now();
+    return (querying = query().finally(() => { querying = undefined; }));
+  };
 
   checkPostmaster();
   const pidTimer = o.pidIntervalMs === 0 ? undefined : setInterval(checkPostmaster, o.pidIntervalMs ?? 200);
-  const queryTimer = setInterval(() => void queryOnce(), o.queryIntervalMs);
+  const queryTimer = o.queryIntervalMs === 0 ? undefined : setInterval(() => void queryOnce(), o.queryIntervalMs);
   pidTimer?.unref();
-  queryTimer.unref();
+  queryTimer?.unref();
   void queryOnce();
 
   return {
     snapshot: () => snap,
     checkPostmaster: () => { if (!closed) checkPostmaster(); return snap; },
+    poll: (minGapMs) => { if (!closed && querying === undefined && now() - queriedAt >= minGapMs) void queryOnce(); },
     refresh: async () => {
       checkPostmaster();
       await querying;
@@ -102,8 +126,10 @@ export const startPgProbe = (o: PgProbeOptions): PgProbe => {
     },
     close: async () => {
       closed = true;
+      watch?.close();
+      watch = undefined;
       if (pidTimer) clearInterval(pidTimer);
-      clearInterval(queryTimer);
+      if (queryTimer) clearInterval(queryTimer);
       await querying?.catch(() => undefined);
       dropSession();
     },

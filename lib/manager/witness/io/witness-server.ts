@@ -7,6 +7,7 @@ import { clusterIdOf } from '../../wire/packet.ts';
 import { startGeneration } from '../../wire/io/generation-file.ts';
 import { peerGenerationsStore } from '../../wire/io/peer-generations-file.ts';
 import { savedPeersKeeper } from '../../wire/io/saved-peers-keeper.ts';
+import { PEER_SAVE_INTERVAL_MS } from '../../wire/saved-peers.ts';
 import { savedPeers } from '../../wire/receive.ts';
 import { initWitness } from '../witness-state.ts';
 import { newServiceState, serveFrame, type ServiceContext } from '../witness-service.ts';
@@ -40,7 +41,7 @@ export const runWitnessServer = async (o: WitnessServerOptions): Promise<void> =
   const ctx: ServiceContext = { cfg: { nodes: [a, b], leaseMs: t.leaseMs, rho: t.rho }, clusterId: clusterIdOf(config.cluster), generation, signKey, keys: config.auth.keys };
   const peersStore = peerGenerationsStore(o.peersPath ?? '/var/lib/pgbeat/witness-peer-generations');
   const known = await peersStore.load() ?? {};
-  const keeper = savedPeersKeeper(peersStore, known, 1_000, () => performance.now(), (l) => o.log('warn', l));
+  const keeper = savedPeersKeeper(peersStore, known, PEER_SAVE_INTERVAL_MS, () => performance.now(), (l) => o.log('warn', l));
   let st = newServiceState(initWitness(performance.now(), persisted), known);
   o.log('info', persisted === undefined
     ? 'Witness started without a stored state: no grant until both nodes have been heard.'
