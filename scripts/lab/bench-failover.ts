@@ -5,7 +5,8 @@
 // (fault -> first acknowledged write through the VIP), acknowledged writes lost and time with two
 // nodes acknowledging writes, and pgbeat/engine ratios. On the first pgbeat bed, before its trial,
 // the pgbeat daemon's CPU (% of one core from /proc/<pid>/stat over a quiet interval) and RSS at
-// keepalive 100 ms. As root. Each trial takes the machine-wide lock the bed's tests share
+// keepalive 100 ms; first, on a bed of its own, heartbeat 3.0.6's (all its processes) at the same
+// keepalive on the same media, and the ratio. As root. Each trial takes the machine-wide lock the bed's tests share
 // (/tmp/pgbeat-cluster.lock; the bed's namespaces have fixed names) and releases it after its bed is
 // down, so other bed work interleaves with a long run; do not wrap the run in flock yourself (it would
 // wait for itself), or set BENCH_LOCK_HELD=1 when you do.
@@ -13,7 +14,9 @@
 //        [--faults power-loss,isolate,switchover,postmaster-crash] [--trials N] [--report DIR]
 //   node --import tsx scripts/lab/bench-failover.ts down     (removes what a crashed run left)
 //   node --import tsx scripts/lab/bench-failover.ts daemon   (only the daemon figure: one pgbeat bed, up until
-//        castor records pollux as its synchronous standby, BENCH_DAEMON_SECONDS quiet, both daemons sampled, down)
+//        castor records pollux as its synchronous standby, BENCH_DAEMON_SECONDS quiet, both daemons sampled, down;
+//        then the same on a heartbeat 3.0.6 bed at the same keepalive and media, and the ratio)
+//   BENCH_DAEMON_STOCK=0         skip the heartbeat 3.0.6 daemon figure
 //   BENCH_FAILOVER_TRIALS=3      trials per engine and fault (--trials wins)
 //   BENCH_FAILOVER_WAIT_S=30     how long a trial waits for the first acknowledged write after the fault
 //   BENCH_FAILOVER_HOLD_S=5      how long it keeps writing after that (a cut-off primary is healed then)
@@ -145,39 +148,103 @@ const pgbeatDaemon = (bed: Bed, n: NodeName): number | undefined => {
 
 /** The daemon's cost on each node over a quiet interval (no client, castor primary, pollux streaming). */
 interface DaemonCost {
+  engine: string;
   node: NodeName;
+  /** The daemon's processes (pgbeat: one; heartbeat: master control, FIFO reader, a reader and writer per medium). */
+  processes: number;
   cpuOwn: number;
   cpuWithAgents: number;
+  /** Summed over its processes (heartbeat's share pages: an upper bound). */
   rssMb: number | undefined;
 }
+
+/** heartbeat 3.0.6's processes of a node (every process named heartbeat under its PID 1). */
+const heartbeatDaemons = (bed: Bed, n: NodeName): number[] => {
+  const init = bed.nodes[n].init();
+  if (init === undefined) return [];
+  return descendants(init).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'heartbeat';
+    } catch {
+      return false;
+    }
+  });
+};
+
+/** Samples `pids` of each node over daemonSeconds after a 2 s settle. */
+const measureProcesses = async (engine: string, pidsOf: (n: NodeName) => number[]): Promise<DaemonCost[]> => {
+  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  await sleep(2_000); // settle after start-up
+  const nodes = NODE_NAMES.map((n) => ({ n, pids: pidsOf(n) }));
+  const missing = nodes.filter((x) => x.pids.length === 0).map((x) => x.n);
+  if (missing.length) throw new Error(`no ${engine} daemon found on ${missing.join(', ')}`);
+  const sampleAll = (pids: number[]) => pids.map((p) => sampleProcess(p));
+  const before = nodes.map((x) => sampleAll(x.pids));
+  const t0 = performance.now();
+  await sleep(daemonSeconds * 1000);
+  const after = nodes.map((x) => sampleAll(x.pids));
+  if (process.env['BENCH_DAEMON_DETAIL'] === '1') {
+    for (const x of nodes) {
+      for (const p of x.pids) {
+        const st = readFileSync(`/proc/${p}/status`, 'utf8').split('\n').filter((l) => /^(RssAnon|RssFile|VmHWM)/.test(l)).join(', ').replace(/\s+/g, ' ');
+        console.log(`  ${x.n} ${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 160)}; ${st}`);
+      }
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return nodes.map((x, i) => {
+    let own = 0;
+    let withChildren = 0;
+    let kb: number | undefined = 0;
+    x.pids.forEach((_, j) => {
+      const c = cpuPercent(before[i]![j]!.ticks, after[i]![j]!.ticks, hz, seconds);
+      own += c.own;
+      withChildren += c.withChildren;
+      const r = after[i]![j]!.rssKb;
+      kb = kb === undefined || r === undefined ? undefined : kb + r;
+    });
+    return { engine, node: x.n, processes: x.pids.length, cpuOwn: own, cpuWithAgents: withChildren, rssMb: kb === undefined ? undefined : kb / 1024 };
+  });
+};
+
 const measureDaemons = async (bed: Bed): Promise<DaemonCost[]> => {
   // Quiet: castor has recorded pollux as its synchronous standby (pgbeat's setSync is done).
   const synced = await waitUntil(() => /pollux/.test(trySql(bed.nodes.castor, 'SHOW synchronous_standby_names') ?? ''), { timeoutMs: 60_000, stepMs: 250 });
   if (!synced) throw new Error('castor did not record pollux as its synchronous standby within 60 s');
-  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  const pids = NODE_NAMES.map((n) => ({ n, pid: pgbeatDaemon(bed, n) }));
-  const missing = pids.filter((p) => p.pid === undefined).map((p) => p.n);
-  if (missing.length) throw new Error(`no pgbeat daemon found on ${missing.join(', ')}`);
-  await sleep(2_000); // settle after start-up
-  const before = pids.map((p) => sampleProcess(p.pid!));
-  const t0 = performance.now();
-  await sleep(daemonSeconds * 1000);
-  const after = pids.map((p) => sampleProcess(p.pid!));
-  if (process.env['BENCH_DAEMON_DETAIL'] === '1') {
-    for (const p of pids) {
-      const st = readFileSync(`/proc/${p.pid}/status`, 'utf8').split('\n').filter((l) => /^(RssAnon|RssFile|VmHWM)/.test(l)).join(', ').replace(/\s+/g, ' ');
-      console.log(`  ${p.n} ${p.pid}: ${readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 160)}; ${st}`);
-    }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  return pids.map((p, i) => {
-    const c = cpuPercent(before[i]!.ticks, after[i]!.ticks, hz, seconds);
-    const kb = after[i]!.rssKb;
-    return { node: p.n, cpuOwn: c.own, cpuWithAgents: c.withChildren, rssMb: kb === undefined ? undefined : kb / 1024 };
-  });
+  return measureProcesses('pgbeat', (n) => { const p = pgbeatDaemon(bed, n); return p === undefined ? [] : [p]; });
 };
+
+/**
+ * The stock daemon at the same keepalive on the same media (ucast on the heartbeat link and on the
+ * service LAN, and the serial line): heartbeat 3.0.6 on its own bed, the standby streaming.
+ */
+const STOCK_DAEMON_ENGINE = (): Engine => heartbeatEngine({ keepalive: '100ms', deadtime: '500ms', warntime: '300ms', serial: true, baud: 115200 });
+const measureStockDaemons = async (): Promise<DaemonCost[]> => {
+  current = await buildBed({ engine: STOCK_DAEMON_ENGINE(), stateFile: STATE_FILE });
+  const bed = current;
+  try {
+    return await measureProcesses('heartbeat 3.0.6', (n) => heartbeatDaemons(bed, n));
+  } finally {
+    const left = await bed.down();
+    if (left.length) console.error(`  down left: ${left.join('; ')}`);
+    current = undefined;
+  }
+};
+
 const daemonLine = (d: DaemonCost): string =>
-  `${d.node}: CPU ${d.cpuOwn.toFixed(2)} % of a core (${d.cpuWithAgents.toFixed(2)} % with the agents it ran), RSS ${d.rssMb?.toFixed(1) ?? '?'} MB`;
+  `${d.node}: CPU ${d.cpuOwn.toFixed(2)} % of a core (${d.cpuWithAgents.toFixed(2)} % with the agents it ran), RSS ${d.rssMb?.toFixed(1) ?? '?'} MB` +
+  (d.processes > 1 ? ` over ${d.processes} processes` : '');
+/** pgbeat's CPU over the stock daemon's, per node. */
+const daemonRatios = (ours: DaemonCost[], stock: DaemonCost[]): string =>
+  ours.map((o) => {
+    const s = stock.find((x) => x.node === o.node);
+    return `${o.node} ${s && s.cpuOwn > 0 ? `${(o.cpuOwn / s.cpuOwn).toFixed(2)}x` : 'n/a'}`;
+  }).join(', ');
+const daemonSummary = (ours: DaemonCost[], stock: DaemonCost[] | undefined): string[] => [
+  ...ours.map((d) => `pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`),
+  ...(stock ?? []).map((d) => `heartbeat 3.0.6 at keepalive 100 ms (same media), ${daemonSeconds} s quiet, ${daemonLine(d)}`),
+  ...(stock ? [`daemon CPU pgbeat / heartbeat 3.0.6: ${daemonRatios(ours, stock)}`] : []),
+];
 
 /** The figures of a finished trial, checked against the final primary (or the node the client last wrote to). */
 const measureTrial = (bed: Bed, engine: string, fault: string, graceful: boolean, at: number): { figures: TrialFigures; report: TrialReport; against?: NodeName } => {
@@ -202,7 +269,7 @@ const publish = (round: number): void => {
   const rows = tableRows(cells, names['pgbeat'] ?? engineNames[0]!, waitMs);
   console.log(`\nFailover after round ${round} of ${trials} (medians over the trials; ratios are pgbeat / engine; two primaries = both nodes acknowledging probe writes)`);
   console.log(textTable(rows));
-  for (const d of daemons ?? []) console.log(`  pgbeat daemon (keepalive 100 ms, ${daemonSeconds} s quiet) ${daemonLine(d)}`);
+  for (const l of daemons ? daemonSummary(daemons, stockDaemons) : []) console.log(`  ${l}`);
 
   if (reportDir) {
     mkdirSync(reportDir, { recursive: true });
@@ -244,7 +311,7 @@ const publish = (round: number): void => {
         names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
         names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
       ].filter(Boolean).join('; ')}.`,
-      ...(daemons ? ['', `pgbeat daemon at keepalive 100 ms over ${daemonSeconds} quiet seconds: ${daemons.map(daemonLine).join('; ')}.`] : []),
+      ...(daemons ? ['', ...daemonSummary(daemons, stockDaemons).map((l) => `${l}.  `)] : []),
       '',
     ].join('\n');
     // Every trial's figures, one JSON line each (to re-read or pool runs later).
@@ -277,6 +344,7 @@ process.once('SIGTERM', () => interrupted('SIGTERM'));
 
 const results: { figures: TrialFigures; report?: TrialReport; title: string }[] = [];
 let daemons: DaemonCost[] | undefined;
+let stockDaemons: DaemonCost[] | undefined;
 const names = Object.fromEntries(engineKeys.map((k) => [k, ENGINES[k]!().name]));
 const started = new Date();
 console.log(`failover: ${trials} trial(s) of ${faultKeys.join(', ')} with ${engineKeys.map((k) => names[k]).join(', ')}; ` +
@@ -287,11 +355,19 @@ if (daemonOnly) {
   try {
     current = await buildBed({ engine: ENGINES['pgbeat']!(), stateFile: STATE_FILE });
     try {
-      for (const d of await measureDaemons(current)) console.log(`pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
+      daemons = await measureDaemons(current);
     } finally {
       const left = await current.down();
       if (left.length) console.error(`down left: ${left.join('; ')}`);
       current = undefined;
+    }
+    for (const l of daemonSummary(daemons, undefined)) console.log(l);
+    if (process.env['BENCH_DAEMON_STOCK'] !== '0') {
+      stockDaemons = await measureStockDaemons().catch((err: unknown) => {
+        console.log(`heartbeat 3.0.6 daemon cost: could not run: ${(err as Error).message.split('\n').slice(0, process.env['BENCH_FAILOVER_VERBOSE'] ? 60 : 1).join('\n')}`);
+        return undefined;
+      });
+      if (stockDaemons) for (const l of daemonSummary(daemons, stockDaemons).slice(daemons.length)) console.log(l);
     }
   } finally {
     installed?.restore();
@@ -299,6 +375,21 @@ if (daemonOnly) {
     await unlock();
   }
   process.exit(0);
+}
+// The stock daemon's cost, once, on a bed of its own (the trials' heartbeat runs at 200 ms).
+if (engineKeys.includes('pgbeat') && engineKeys.includes('heartbeat') && process.env['BENCH_DAEMON_STOCK'] !== '0') {
+  const unlock = await takeLock();
+  installed = installIntoSystem();
+  try {
+    stockDaemons = await measureStockDaemons();
+    for (const l of daemonSummary([], stockDaemons)) console.log(`  ${l}`);
+  } catch (err) {
+    console.log(`  heartbeat 3.0.6 daemon cost: could not run: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    installed?.restore();
+    installed = undefined;
+    await unlock();
+  }
 }
 for (let t = 1; t <= trials; t++) {
   for (const f of faultKeys) {
@@ -317,7 +408,7 @@ for (let t = 1; t <= trials; t++) {
         try {
           if (e === 'pgbeat' && daemons === undefined) {
             daemons = await measureDaemons(bed);
-            for (const d of daemons) console.log(`  pgbeat daemon at keepalive 100 ms, ${daemonSeconds} s quiet, ${daemonLine(d)}`);
+            for (const l of daemonSummary(daemons, undefined)) console.log(`  ${l}`);
           }
           await bed.startClients();
           await sleep(3_000);

@@ -87,6 +87,8 @@ const BOOT = [
   'mount -t tmpfs -o mode=755 tmpfs /run',
   'mount -t tmpfs -o mode=1777 tmpfs /dev/shm',
   'mkdir -p /run/heartbeat /run/resource-agents',
+  // heartbeat takes a UUCP lock (/var/lock/LCK..<tty>) before it opens a serial line; /var/lock is /run/lock.
+  'mkdir -p -m 1777 /run/lock',
   'chown hacluster:haclient /run/heartbeat && chmod 750 /run/heartbeat',
   // Extra run dirs: "path<TAB>owner<TAB>mode" lines; extra binds: "source<TAB>target" lines.
   'printf "%s" "$PGB_RUNDIRS" | while IFS="$(printf "\\t")" read -r p o m; do [ -n "$p" ] && mkdir -p "$p" && chown "$o" "$p" && chmod "$m" "$p"; done',

@@ -23,6 +23,8 @@ export interface HeartbeatOptions {
   initdead?: string;
   /** Also heartbeat over the serial line. */
   serial?: boolean;
+  /** Its speed (default 19200, heartbeat's own default). */
+  baud?: number;
 }
 
 /** The pgbeat-postgresql arguments (v1 form: pgdata, primary_host, peers, then name=value). */
@@ -40,7 +42,7 @@ export const hbHaCf = (o: HeartbeatOptions = {}): string[] => [
   `keepalive ${o.keepalive ?? '200ms'}`, `deadtime ${o.deadtime ?? '1'}`, `warntime ${o.warntime ?? '600ms'}`, `initdead ${o.initdead ?? '10'}`,
   ...NODE_NAMES.map((n) => `ucast ${NIC.heartbeat} ${ADDR.heartbeat[n]}`),
   ...NODE_NAMES.map((n) => `ucast ${NIC.service} ${ADDR.service[n]}`),
-  ...(o.serial ? ['baud 19200', `serial ${SERIAL_DEVICE}`] : []),
+  ...(o.serial ? [`baud ${o.baud ?? 19200}`, `serial ${SERIAL_DEVICE}`] : []),
   'auto_failback off',
   `node ${NODE_NAMES.join(' ')}`,
 ];
