@@ -39,6 +39,12 @@ export interface CoreConfig {
    * at most this far apart. Unset: every tickMs.
    */
   idleTickMs?: number | undefined;
+  /**
+   * How often the settled standby reports to the witness (the primary renews its lease every
+   * keepalive). Its reports renew nothing and no decision waits for them (a takeover asks the witness
+   * at once): they keep its record of this node and its reachability fresh. Unset: every keepalive.
+   */
+  standbyReportMs?: number | undefined;
   witness: boolean;
   fence: boolean;
   /** sync_mode=strict: never SOLO; a new primary names the other node synchronous, so writes wait for it. */
@@ -77,6 +83,8 @@ export const deriveTimings = (keepaliveMs: number, deadtimeMs: number) => {
     tickMs,
     // Under half of deadtime/2, so a settled node's tick gap is never taken for its own pause (step.ts).
     idleTickMs: Math.max(tickMs, Math.min(keepaliveMs, Math.floor(deadtimeMs / 4))),
+    // Two reports a deadtime: a reply stays within deadtime (the reachability status and metric).
+    standbyReportMs: Math.max(keepaliveMs, Math.floor(deadtimeMs / 2)),
     failbackDelayMs: 4 * deadtimeMs,
     handoverTimeoutMs: Math.max(10_000, 4 * deadtimeMs),
     fenceSkewMs: deadtimeMs,

@@ -10,6 +10,7 @@ import type { Effect } from './effects.ts';
 import type { Input } from './inputs.ts';
 import { holderLeaseEnd, recordSent, sentAt, voterPromiseEnd } from './lease.ts';
 import { adapterStatus, forgivePause, heard, sweep } from './membership.ts';
+import { settled } from './next-tick.ts';
 import type { Heartbeat, WitnessReply } from './messages.ts';
 import type { PgReport } from './pg-report.ts';
 
@@ -87,11 +88,15 @@ const sendHeartbeat = (d: Draft): void => {
   } });
 };
 
-/** Every keepalive: a renewal (the witness renews only the recorded primary; others just report). */
+/**
+ * Every keepalive: a renewal (the witness renews only the recorded primary; others just report). The
+ * settled standby reports every standbyReportMs: nothing of it is renewed, nothing waits for it.
+ */
 const renewAtWitness = (d: Draft): void => {
   const { s, cfg } = d;
   const id = s.witness.nextId++;
-  s.witness = { ...s.witness, nextRenewAt: s.now + cfg.keepaliveMs, sent: recordSent(s.witness.sent, id, s.now) };
+  const every = cfg.standbyReportMs !== undefined && s.agreed.primary === cfg.peer && settled(cfg, s) ? cfg.standbyReportMs : cfg.keepaliveMs;
+  s.witness = { ...s.witness, nextRenewAt: s.now + every, sent: recordSent(s.witness.sent, id, s.now) };
   d.effects.push({ kind: 'witness', request: { from: cfg.self, id, state: s.agreed, pg: s.pg && { timeline: s.pg.timeline, flushedLsn: s.pg.flushedLsn } } });
 };
 

@@ -6,6 +6,7 @@ import { deriveTimings, type CoreConfig } from '../../../../lib/manager/core/cor
 import { initCoreState, type CoreState } from '../../../../lib/manager/core/core-state.ts';
 import type { Heartbeat } from '../../../../lib/manager/core/messages.ts';
 import { nextTickAt, settled } from '../../../../lib/manager/core/next-tick.ts';
+import { step } from '../../../../lib/manager/core/step.ts';
 import type { PgReport } from '../../../../lib/manager/core/pg-report.ts';
 
 const cfgFor = (self: 'alpha' | 'beta', witness = true): CoreConfig => ({
@@ -72,4 +73,26 @@ test('without idleTickMs every tick is tickMs apart, settled or not', () => {
   const { cfg, s } = pair('alpha');
   assert.equal(nextTickAt({ ...cfg, idleTickMs: undefined }, s), NOW + cfg.tickMs);
   assert.equal(cfg.idleTickMs, 100, 'keepalive 100 ms, deadtime 500 ms: at most 100 ms between settled ticks');
+});
+
+test('the settled standby reports to the witness every standbyReportMs; the primary renews every keepalive', () => {
+  const at = NOW + 100;
+  const renewals = (self: 'alpha' | 'beta', o: Partial<CoreState> = {}): { next: number; sent: boolean } => {
+    const { cfg, s } = pair(self, { peer: { lastHeard: at - 10, since: 0, dead: false, links: links(at - 10) }, ...o });
+    const r = step(cfg, s, { kind: 'tick', now: at });
+    return { next: r.state.witness.nextRenewAt, sent: r.effects.some((e) => e.kind === 'witness' && e.request.cas === undefined) };
+  };
+  const cfg = cfgFor('beta');
+  assert.equal(cfg.standbyReportMs, 250, 'keepalive 100 ms, deadtime 500 ms: two reports a deadtime');
+  const cases: { name: string; self: 'alpha' | 'beta'; o?: Partial<CoreState>; next: number }[] = [
+    { name: 'primary (settled): its lease, every keepalive', self: 'alpha', next: at + 100 },
+    { name: 'standby, settled', self: 'beta', next: at + 250 },
+    { name: 'standby not streaming (not settled)', self: 'beta', o: { pg: { ...pgOf('standby'), streaming: false }, standbyUnhealthySince: NOW - 50 }, next: at + 100 },
+    { name: 'standby while a command is under way', self: 'beta', o: { command: 'takeover' }, next: at + 100 },
+  ];
+  for (const c of cases) {
+    const r = renewals(c.self, c.o);
+    assert.ok(r.sent, `${c.name}: a renewal or report went out`);
+    assert.equal(r.next, c.next, c.name);
+  }
 });
