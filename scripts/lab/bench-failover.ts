@@ -16,7 +16,7 @@
 //   node --import tsx scripts/lab/bench-failover.ts daemon   (only the daemon figure: one pgbeat bed, up until
 //        castor records pollux as its synchronous standby, BENCH_DAEMON_SECONDS quiet, both daemons sampled, down;
 //        then the same on a heartbeat 3.0.6 bed at the same keepalive and media, and the ratio)
-//   BENCH_DAEMON_STOCK=0         skip the heartbeat 3.0.6 daemon figure
+//   BENCH_DAEMON_STOCK=0         skip the heartbeat 3.0.6 daemon figure (the bare Node floor, daemon-floor.mjs, always runs)
 //   BENCH_FAILOVER_TRIALS=3      trials per engine and fault (--trials wins)
 //   BENCH_FAILOVER_WAIT_S=30     how long a trial waits for the first acknowledged write after the fault
 //   BENCH_FAILOVER_HOLD_S=5      how long it keeps writing after that (a cut-off primary is healed then)
@@ -47,6 +47,7 @@ import { analyzeTrial, formatTrial, type TrialReport } from '../../test/helpers/
 import { histogramSvg } from '../../test/helpers/bed/svg.ts';
 import { NODE_NAMES, type NodeName } from '../../test/helpers/bed/topology.ts';
 import { installIntoSystem } from '../../test/helpers/install.ts';
+import { pinnedNode } from '../lib/runtime.mjs';
 
 /** The lock every bed user takes (scripts/test.mjs, the helpers' trials). */
 const LOCK = '/tmp/pgbeat-cluster.lock';
@@ -231,6 +232,16 @@ const measureStockDaemons = async (): Promise<DaemonCost[]> => {
   }
 };
 
+/**
+ * The floor under those figures (daemon-floor.mjs): a bare Node process of the same runtime doing only
+ * the packet work of the exchange (3 media each way per keepalive), on this machine now.
+ */
+const measureFloor = (): string => {
+  const node = pinnedNode() ?? process.execPath;
+  const r = spawnSync(node, [join(import.meta.dirname, 'daemon-floor.mjs'), '100', String(daemonSeconds), '3'], { encoding: 'utf8', timeout: (daemonSeconds + 30) * 1000 });
+  return r.status === 0 ? r.stdout.trim() : `bare Node floor: could not run (${r.error?.message ?? (r.stderr.trim() || `exit ${r.status}`)})`;
+};
+
 const daemonLine = (d: DaemonCost): string =>
   `${d.node}: CPU ${d.cpuOwn.toFixed(2)} % of a core (${d.cpuWithAgents.toFixed(2)} % with the agents it ran), RSS ${d.rssMb?.toFixed(1) ?? '?'} MB` +
   (d.processes > 1 ? ` over ${d.processes} processes` : '');
@@ -269,7 +280,7 @@ const publish = (round: number): void => {
   const rows = tableRows(cells, names['pgbeat'] ?? engineNames[0]!, waitMs);
   console.log(`\nFailover after round ${round} of ${trials} (medians over the trials; ratios are pgbeat / engine; two primaries = both nodes acknowledging probe writes)`);
   console.log(textTable(rows));
-  for (const l of daemons ? daemonSummary(daemons, stockDaemons) : []) console.log(`  ${l}`);
+  for (const l of daemons ? [...daemonSummary(daemons, stockDaemons), ...(floorLine ? [floorLine] : [])] : []) console.log(`  ${l}`);
 
   if (reportDir) {
     mkdirSync(reportDir, { recursive: true });
@@ -311,7 +322,7 @@ const publish = (round: number): void => {
         names['heartbeat'] && 'heartbeat 3.0.6 (keepalive 200 ms, deadtime 1 s, haresources, sync_mode=off)',
         names['pacemaker'] && 'Pacemaker + corosync (token 1 s, promotable clone with notify, sync_mode=fallback, no fencing)',
       ].filter(Boolean).join('; ')}.`,
-      ...(daemons ? ['', ...daemonSummary(daemons, stockDaemons).map((l) => `${l}.  `)] : []),
+      ...(daemons ? ['', ...[...daemonSummary(daemons, stockDaemons), ...(floorLine ? [floorLine] : [])].map((l) => `${l}.  `)] : []),
       '',
     ].join('\n');
     // Every trial's figures, one JSON line each (to re-read or pool runs later).
@@ -345,6 +356,7 @@ process.once('SIGTERM', () => interrupted('SIGTERM'));
 const results: { figures: TrialFigures; report?: TrialReport; title: string }[] = [];
 let daemons: DaemonCost[] | undefined;
 let stockDaemons: DaemonCost[] | undefined;
+let floorLine: string | undefined;
 const names = Object.fromEntries(engineKeys.map((k) => [k, ENGINES[k]!().name]));
 const started = new Date();
 console.log(`failover: ${trials} trial(s) of ${faultKeys.join(', ')} with ${engineKeys.map((k) => names[k]).join(', ')}; ` +
@@ -369,6 +381,8 @@ if (daemonOnly) {
       });
       if (stockDaemons) for (const l of daemonSummary(daemons, stockDaemons).slice(daemons.length)) console.log(l);
     }
+    floorLine = measureFloor();
+    console.log(floorLine);
   } finally {
     installed?.restore();
     installed = undefined;
@@ -383,6 +397,8 @@ if (engineKeys.includes('pgbeat') && engineKeys.includes('heartbeat') && process
   try {
     stockDaemons = await measureStockDaemons();
     for (const l of daemonSummary([], stockDaemons)) console.log(`  ${l}`);
+    floorLine = measureFloor();
+    console.log(`  ${floorLine}`);
   } catch (err) {
     console.log(`  heartbeat 3.0.6 daemon cost: could not run: ${(err as Error).message.split('\n')[0]}`);
   } finally {
