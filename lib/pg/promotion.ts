@@ -102,6 +102,17 @@ const peerObjection = (self: Candidate, peer: PeerReport): Verdict | undefined =
 };
 
 /**
+ * Every peer answered, none runs as a primary, and each is on an older timeline than ours. Timelines
+ * only grow (nothing here rewinds a node onto an older one), so no node ran a primary on ours but
+ * this one or one it streamed from, which would be on ours or newer now: ours is the newest timeline
+ * there is, no primary runs, and every commit acknowledged on it is here. Such a standby may be
+ * promoted without a sync flag (which speaks of a primary on an older timeline): both sides of a
+ * healed partition demoted, say, with the one that was promoted during the cut the newest.
+ */
+export const newestOfAll = (self: Pick<Position, 'timeline'>, peers: readonly PeerReport[]): boolean =>
+  peers.length > 0 && peers.every((p) => p.reachable && p.role === 'standby' && p.timeline !== undefined && p.timeline < self.timeline);
+
+/**
  * Whether this standby may be promoted automatically: no reachable peer is primary, on a newer timeline
  * or ahead; it was synchronous when that is required; and it is within maxlag of the last known primary position.
  */
@@ -116,7 +127,8 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
       return deny(`${other.name} published ${pos(other)} before this promotion, we are at ${formatLsn(r.self.lsn)} (${formatBytes(other.lsn - r.self.lsn)} behind)`);
     }
   }
-  if (r.requireSync && r.synchronous !== true && !(r.formerPrimary === true && r.synchronous === undefined)) {
+  const newest = newestOfAll(r.self, r.peers);
+  if (r.requireSync && r.synchronous !== true && !(r.formerPrimary === true && r.synchronous === undefined) && !newest) {
     return deny(`we were ${r.synchronous === false ? 'not' : 'not known to be'} a synchronous standby, so we may lack acknowledged commits`);
   }
   const last = r.lastPrimary;
@@ -130,7 +142,8 @@ export const mayPromote = (r: PromotionRequest): Verdict => {
   }
   const unreachable = unreachableNames(r.peers);
   const note = unreachable.length ? `; not compared: ${unreachable.join(', ')}` : '';
-  const former = r.formerPrimary === true ? ' (it was the primary of this timeline)' : '';
+  const former = r.formerPrimary === true ? ' (it was the primary of this timeline)'
+    : newest && r.requireSync && r.synchronous !== true ? ` (every peer answered from an older timeline: timeline ${r.self.timeline} is the newest there is, and its commits are here)` : '';
   return { allow: true, reason: `${r.self.name} at ${pos(r.self)} is the best reachable node${former}${note}` };
 };
 

@@ -7,7 +7,9 @@ import { formatLsn } from '../../pg/lsn.ts';
 import { slotRetainedBytes, standbyLags, type ReplicationRow, type SlotRow } from '../../pg/replication-views.ts';
 import { synchronousStandbys } from '../../pg/sync-standbys.ts';
 import { manageSyncStandbys } from './sync-duty.ts';
-import { publishBootstrapScore, publishPrimaryAttributes, readSyncFlag } from './pacemaker-duty.ts';
+import { publishBootstrapScore, publishPrimaryAttributes, readSyncFlag, underPacemaker } from './pacemaker-duty.ts';
+import { askPeers } from './peers.ts';
+import { newestOfAll } from '../../pg/promotion.ts';
 import { isFormerPrimary } from './former-primary.ts';
 import type { PgSession } from '../../pg/io/session.ts';
 import type { PgEnv } from './env.ts';
@@ -72,7 +74,13 @@ export const standbyDuties = async (env: PgEnv, i: Inspection, session: PgSessio
     session.walReceiver(),
     session.query<{ s: number | null }>('SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS s'),
   ]);
-  if (receiver?.status !== 'streaming' && i.timeline !== undefined && isFormerPrimary(env, i.timeline)) await publishBootstrapScore(env, i.timeline);
+  // Following nobody under Pacemaker: a former primary of its timeline, or the holder of the newest
+  // timeline of all (every peer a standby on an older one: both sides of a healed partition demoted),
+  // offers itself for promotion; the promote checks the peers again.
+  if (receiver?.status !== 'streaming' && i.timeline !== undefined && underPacemaker(env)
+    && (isFormerPrimary(env, i.timeline) || newestOfAll({ timeline: i.timeline }, await askPeers(env)))) {
+    await publishBootstrapScore(env, i.timeline);
+  }
   const received = i.standing?.receiveLsn;
   const replayed = i.standing?.replayLsn;
   const since = notStreamingSince(readState(env.stateFile), receiver?.status === 'streaming', new Date(), replayed === undefined ? undefined : formatLsn(replayed));

@@ -52,6 +52,10 @@ test('mayPromote() (table): peers, sync status, maxlag', () => {
     ['a peer that refused the login objects like a primary', base({ synchronous: true, peers: [{ name: 'node1', reachable: false, failure: { kind: 'unknown', error: 'password authentication failed for user "rep"' } }] }), false, /^peer node1 could not be asked where it stands \(password authentication failed for user "rep"\), so it may be a running primary/],
     ['an unknown peer objects even when another is behind', base({ peers: [peer('node3', 2, '0/1'), { name: 'node1', reachable: false, failure: { kind: 'unknown', error: 'too many clients' } }] }), false, /peer node1 could not be asked .*too many clients/],
     ['a peer nothing listens for does not', base({ peers: [{ name: 'node1', reachable: false, failure: { kind: 'unreachable', error: 'ECONNREFUSED' } }] }), true, /not compared: node1 \(unreachable\)/],
+    ['the newest timeline of all: every peer a standby on an older one, no sync flag needed', base({ synchronous: false, peers: [peer('node1', 1, '0/9000000')] }), true, /every peer answered from an older timeline: timeline 2 is the newest there is/],
+    ['not the newest when a peer shares our timeline', base({ synchronous: false, peers: [peer('node1', 2, '0/4000000')] }), false, /we were not a synchronous standby/],
+    ['not the newest when a peer did not answer', base({ synchronous: undefined, peers: [peer('node1', 1, '0/1'), { name: 'node3', reachable: false }] }), false, /not known to be a synchronous standby/],
+    ['not the newest when an older peer is a primary', base({ synchronous: false, peers: [peer('node1', 1, '0/1', 'primary')] }), false, /peer node1 is a running primary on timeline 1/],
     ['a published position is not an answer: sync still required', base({ synchronous: undefined, peers: [{ name: 'node3', reachable: false }], published: [c('node3', 2, '0/1')] }), false, /not known to be a synchronous standby/],
   ];
   for (const [name, req, allow, reason] of cases) {
