@@ -10,10 +10,11 @@
 // for monitor (about 10 ms of a 55 ms monitor, measured with hyperfine).
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinnedNode, pinnedVersion, unreachableByOthers } from './lib/runtime.mjs';
+import { writeAtomically } from './lib/atomic-write.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LAZY = new Set(['execa', 'pg', 'yargs', 'serialport', 'dgram-as-promised']);
@@ -107,8 +108,8 @@ const bundle = async (entry, out, flags = '') => {
   const body = header + text;
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
   mkdirSync(dirname(out), { recursive: true, mode: 0o755 });
-  writeFileSync(out, `${shebang}var __pgbeatBuild=${JSON.stringify(hash)},__pgbeatMain=${JSON.stringify(body)};\n${BOOTSTRAP}`, { mode: 0o755 });
-  chmodSync(out, 0o755);
+  // By rename (atomic-write.mjs): agents and the daemon may be starting from this file right now.
+  writeAtomically(out, `${shebang}var __pgbeatBuild=${JSON.stringify(hash)},__pgbeatMain=${JSON.stringify(body)};\n${BOOTSTRAP}`, 0o755);
   chmodSync(dirname(out), 0o755);
   const kb = (n) => `${Math.round(n / 1024)} KB`;
   const lazy = Object.keys(chunks).map((k) => `${k} ${kb(chunks[k].length)}`).join(', ') || 'none';
@@ -117,7 +118,7 @@ const bundle = async (entry, out, flags = '') => {
 
 // The repository is "type": "module"; the bundles are CommonJS wherever they are run from.
 mkdirSync(join(root, 'dist'), { recursive: true, mode: 0o755 });
-writeFileSync(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
+writeAtomically(join(root, 'dist/package.json'), '{ "type": "commonjs" }\n');
 
 const agents = readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'));
 for (const f of agents) await bundle(join(root, 'agents', f), join(root, 'dist/agents', basename(f, '.ts')));
@@ -128,5 +129,6 @@ await bundle(join(root, 'lib/manager/io/cli.ts'), join(root, 'dist/bin/pgbeat'),
 const prebuilds = join(root, 'node_modules/@serialport/bindings-cpp/prebuilds', `${process.platform}-${process.arch}`);
 const prebuildsOut = join(root, 'dist/prebuilds', `${process.platform}-${process.arch}`);
 mkdirSync(prebuildsOut, { recursive: true, mode: 0o755 });
-for (const f of readdirSync(prebuilds)) writeFileSync(join(prebuildsOut, f), readFileSync(join(prebuilds, f)), { mode: 0o644 });
+// By rename: a running daemon has the old binding mapped, and truncating it would kill it (SIGBUS).
+for (const f of readdirSync(prebuilds)) writeAtomically(join(prebuildsOut, f), readFileSync(join(prebuilds, f)), 0o644);
 console.log(`copied ${readdirSync(prebuilds).length} serialport binding(s) to ${prebuildsOut.slice(root.length + 1)}`);
